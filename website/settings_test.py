@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings with test-only defaults."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from website.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

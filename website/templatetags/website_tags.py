@@ -1,0 +1,21 @@
+from django import template
+from wagtail.models import Site
+
+from website import blocks
+
+register = template.Library()
+
+
+@register.simple_tag
+def heading_anchor(text, position):
+    return blocks.heading_anchor(text, position)
+
+
+@register.simple_tag(takes_context=True)
+def site_menu(context):
+    """Top-level pages shown in the menu of the current site."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    return site.root_page.get_children().live().public().in_menu()

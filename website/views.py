@@ -1,0 +1,50 @@
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from wagtail.models import Page
+
+from website.search import highlighted_snippet, search_pages
+
+RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 100
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers, 503 otherwise (for load balancers)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = []
+    page_obj = None
+    if query:
+        pages = search_pages(Page.objects.live().public().specific(), query)
+        paginator = Paginator(pages, RESULTS_PER_PAGE)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        results = [
+            {
+                "page": page,
+                "snippet": highlighted_snippet(page.get_search_text(), query),
+            }
+            for page in page_obj.object_list
+        ]
+    return render(
+        request,
+        "search/search.html",
+        {"search_query": query, "results": results, "page_obj": page_obj},
+    )
