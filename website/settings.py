@@ -41,6 +41,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "website",
+    "registry",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "treebeard",
+    "guardian",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -136,6 +139,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Object permissions on OrgNode only; subtree inheritance lives in registry.selectors.
+    "guardian.backends.ObjectPermissionBackend",
+]
+# No anonymous object permissions: the registry is admin-only.
+ANONYMOUS_USER_NAME = None
+# Security fix GHSA-5729-mvhf-9gq4 stays on; the legacy union leaked objects.
+GUARDIAN_LEGACY_GLOBAL_PERMS_GROUP_UNION = False
 
 # --- Internationalisation -------------------------------------------------
 

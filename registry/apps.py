@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "registry"
+    verbose_name = "义工注册管理"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registered here rather than in wagtail_hooks: a policy looked up before
+        # the hooks are imported would freeze Wagtail's model-level fallback.
+        from wagtail.permissions import register_permission_policy
+
+        from .models import Membership, OrgNode, Volunteer
+        from .permissions import (
+            MembershipPermissionPolicy,
+            OrgNodePermissionPolicy,
+            VolunteerPermissionPolicy,
+        )
+
+        register_permission_policy(OrgNode, OrgNodePermissionPolicy(OrgNode))
+        register_permission_policy(Volunteer, VolunteerPermissionPolicy(Volunteer))
+        register_permission_policy(Membership, MembershipPermissionPolicy(Membership))

@@ -1,0 +1,368 @@
+"""Reads of the registry, scoped to what a user may see or change.
+
+A grant (a guardian row on an OrgNode) covers that node and its whole subtree.
+Coverage is computed at query time from the materialized path: node N is covered
+by a grant on A when N.path starts with A.path. Nothing is copied down the tree,
+so moving a node or adding a sub-team needs no rights maintenance.
+
+Never use ``user.has_perm("registry.…", node)`` for these checks: guardian's
+backend only sees grants on the node itself, not on its ancestors.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
+
+from . import roles
+from .idnumber import normalize_id_number
+from .models import (
+    Membership,
+    OrgNode,
+    OrgNodeGroupObjectPermission,
+    OrgNodeUserObjectPermission,
+    Volunteer,
+)
+from .validators import normalize_phone
+
+_ANCHOR_CACHE = "_registry_anchor_cache"
+_STEPLEN = OrgNode.steplen
+
+
+# --- The user's anchors (granted nodes), cached on the user object -------------
+
+
+def _anchors(user):
+    """{codename: (path, ...)} of the user's grants, minimal: no path under another.
+
+    One query (user and group grants in a UNION), cached on the user object, which
+    Django builds afresh for every request.
+    """
+    cached = getattr(user, _ANCHOR_CACHE, None)
+    if cached is not None:
+        return cached
+    by_codename = defaultdict(set)
+    if user.is_authenticated and user.is_active:
+        user_rows = OrgNodeUserObjectPermission.objects.filter(user=user).values_list(
+            "content_object__path", "permission__codename"
+        )
+        group_rows = OrgNodeGroupObjectPermission.objects.filter(
+            group__user=user
+        ).values_list("content_object__path", "permission__codename")
+        for path, codename in user_rows.union(group_rows):
+            by_codename[codename].add(path)
+    anchors = {codename: _minimal(paths) for codename, paths in by_codename.items()}
+    setattr(user, _ANCHOR_CACHE, anchors)
+    return anchors
+
+
+def _minimal(paths):
+    kept = []
+    for path in sorted(paths):  # an ancestor sorts before its descendants
+        if not any(path.startswith(anchor) for anchor in kept):
+            kept.append(path)
+    return tuple(kept)
+
+
+def clear_anchor_cache(user):
+    """Forget the cached grants, e.g. after granting to or revoking from ``user``."""
+    if hasattr(user, _ANCHOR_CACHE):
+        delattr(user, _ANCHOR_CACHE)
+
+
+def is_active_superuser(user):
+    return user.is_active and user.is_superuser
+
+
+def ancestor_paths(path):
+    """Paths of the node at ``path`` and of all its ancestors, root first."""
+    return [path[:end] for end in range(_STEPLEN, len(path) + 1, _STEPLEN)]
+
+
+def _path_covered(path, anchors, strict):
+    if strict:
+        return any(path.startswith(a) and len(path) > len(a) for a in anchors)
+    return any(path.startswith(a) for a in anchors)
+
+
+# --- Checks ----------------------------------------------------------------------
+
+
+def user_has_node_perm(user, perm, node, *, strict=False):
+    """Does a grant of ``perm`` on ``node`` or an ancestor reach ``node``?
+
+    ``strict`` asks for a grant strictly above the node (for deleting or moving
+    the node itself). No queries once the user's grants are cached.
+    """
+    if is_active_superuser(user):
+        return True
+    return _path_covered(node.path, _anchors(user).get(perm, ()), strict)
+
+
+def user_has_perm_anywhere(user, perm):
+    """Model-level answer: does the user hold ``perm`` on at least one node?"""
+    return is_active_superuser(user) or bool(_anchors(user).get(perm))
+
+
+def user_node_codenames(user, node):
+    """All registry codenames the user holds on ``node`` (own or inherited)."""
+    if is_active_superuser(user):
+        return set(roles.CODENAMES)
+    return {
+        codename
+        for codename, anchors in _anchors(user).items()
+        if _path_covered(node.path, anchors, strict=False)
+    }
+
+
+def user_role_at(user, node):
+    """The highest role the user effectively holds on ``node``, or None."""
+    return roles.role_for_codenames(user_node_codenames(user, node))
+
+
+def user_has_volunteer_perm(user, perm, volunteer):
+    """Rights on a volunteer follow their home node; select_related("org_node")."""
+    if is_active_superuser(user):
+        return True
+    if volunteer.org_node_id is None:
+        return False
+    return user_has_node_perm(user, perm, volunteer.org_node)
+
+
+def user_has_membership_perm(user, perm, membership):
+    """A membership is reachable through its node or through the volunteer's home node."""
+    if is_active_superuser(user):
+        return True
+    if user_has_node_perm(user, perm, membership.node):
+        return True
+    return user_has_volunteer_perm(user, perm, membership.volunteer)
+
+
+# --- Querysets -------------------------------------------------------------------
+
+
+def _subtree_q(anchors, strict, prefix=""):
+    query = Q()
+    for path in anchors:
+        condition = Q(**{f"{prefix}path__startswith": path})
+        if strict:
+            condition &= Q(**{f"{prefix}depth__gt": len(path) // _STEPLEN})
+        query |= condition
+    return query
+
+
+def nodes_for_user(user, perm, *, strict=False):
+    """OrgNodes covered by the user's grants of ``perm`` (all of them for superusers)."""
+    if is_active_superuser(user):
+        return OrgNode.objects.all()
+    anchors = _anchors(user).get(perm, ())
+    if not anchors:
+        return OrgNode.objects.none()
+    return OrgNode.objects.filter(_subtree_q(anchors, strict))
+
+
+def volunteers_for_user(user, perm):
+    """Volunteers whose home node is covered; superusers also see those without one."""
+    if is_active_superuser(user):
+        return Volunteer.objects.all()
+    anchors = _anchors(user).get(perm, ())
+    if not anchors:
+        return Volunteer.objects.none()
+    return Volunteer.objects.filter(
+        org_node__in=nodes_for_user(user, perm).values("pk")
+    )
+
+
+def memberships_for_user(user, perm):
+    """Memberships at a covered node, or of a volunteer whose home node is covered."""
+    if is_active_superuser(user):
+        return Membership.objects.all()
+    anchors = _anchors(user).get(perm, ())
+    if not anchors:
+        return Membership.objects.none()
+    covered = nodes_for_user(user, perm).values("pk")
+    return Membership.objects.filter(
+        Q(node__in=covered) | Q(volunteer__org_node__in=covered)
+    )
+
+
+def users_with_node_perm(codenames, paths):
+    """Active users holding any of ``codenames`` on a node in ``paths``, plus superusers.
+
+    ``paths=None`` means on any node at all.
+    """
+    user_rows = OrgNodeUserObjectPermission.objects.filter(
+        permission__codename__in=codenames
+    )
+    group_rows = OrgNodeGroupObjectPermission.objects.filter(
+        permission__codename__in=codenames
+    )
+    if paths is not None:
+        user_rows = user_rows.filter(content_object__path__in=paths)
+        group_rows = group_rows.filter(content_object__path__in=paths)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(pk__in=user_rows.values("user"))
+            | Q(groups__in=group_rows.values("group"))
+        )
+        .distinct()
+    )
+
+
+# --- Effective access on a node (the 权限 screen) ---------------------------------
+
+
+@dataclass(frozen=True)
+class EffectiveGrant:
+    principal: object  # a User or a Group
+    is_group: bool
+    anchor: OrgNode  # where the grant was made: the node itself or an ancestor
+    codenames: frozenset[str]
+    node_path: str  # the node the grant is looked at from
+
+    @property
+    def role(self):
+        return roles.role_for_codenames(self.codenames)
+
+    @property
+    def inherited(self):
+        return self.node_path != self.anchor.path
+
+
+def effective_grants(node):
+    """Who holds which role on ``node`` and from which node: two queries.
+
+    Ordered from the top of the tree down, users before groups, then by name.
+    """
+    paths = ancestor_paths(node.path)
+    grouped = defaultdict(set)
+    principals, anchors = {}, {}
+    for model, field in (
+        (OrgNodeUserObjectPermission, "user"),
+        (OrgNodeGroupObjectPermission, "group"),
+    ):
+        rows = model.objects.filter(content_object__path__in=paths).select_related(
+            field, "content_object", "permission"
+        )
+        for row in rows:
+            principal = getattr(row, field)
+            key = (field == "group", principal.pk, row.content_object_id)
+            grouped[key].add(row.permission.codename)
+            principals[key] = principal
+            anchors[key] = row.content_object
+    grants = [
+        EffectiveGrant(
+            principal=principals[key],
+            is_group=key[0],
+            anchor=anchors[key],
+            codenames=frozenset(codenames),
+            node_path=node.path,
+        )
+        for key, codenames in grouped.items()
+    ]
+    grants.sort(key=lambda g: (g.anchor.depth, g.is_group, str(g.principal)))
+    return grants
+
+
+def direct_grant_codenames(user_or_group, node):
+    """Codenames granted to this user or group on exactly ``node``."""
+    if isinstance(user_or_group, Group):
+        rows = OrgNodeGroupObjectPermission.objects.filter(group=user_or_group)
+    else:
+        rows = OrgNodeUserObjectPermission.objects.filter(user=user_or_group)
+    return set(
+        rows.filter(content_object=node).values_list("permission__codename", flat=True)
+    )
+
+
+# --- Leaders and contacts (附件2/附件4) ---------------------------------------
+
+
+def node_leaders_and_contacts(nodes):
+    """{node_id: {"leader": Volunteer|None, "contact": Volunteer|None}} in one query.
+
+    From open memberships: the leader is the longest-serving 队长, else 负责人;
+    the contact is the longest-serving 联系人. The node's free-text leader and
+    contact fields are the fallback for people not yet registered.
+    """
+    rank = {Membership.Role.CAPTAIN: 0, Membership.Role.HEAD: 1}
+    best = {}
+    result = {node.pk: {"leader": None, "contact": None} for node in nodes}
+    memberships = (
+        Membership.objects.filter(
+            node__in=list(result),
+            end_date__isnull=True,
+            role__in=[*rank, Membership.Role.CONTACT],
+        )
+        .select_related("volunteer")
+        .order_by("start_date", "pk")
+    )
+    for membership in memberships:
+        if membership.role == Membership.Role.CONTACT:
+            slot, order = "contact", 0
+        else:
+            slot, order = "leader", rank[membership.role]
+        key = (membership.node_id, slot)
+        if key not in best or order < best[key]:
+            best[key] = order
+            result[membership.node_id][slot] = membership.volunteer
+    return result
+
+
+# --- Search ------------------------------------------------------------------------
+
+_ID_TAIL = re.compile(r"\d{3,17}[\dX]")
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def volunteer_search(queryset, query):
+    """Filter volunteers by every whitespace-separated term of ``query``.
+
+    A term matches the name, full pinyin (``zhangsan``) or initials (``zs``), the
+    ID-number tail (4 or more trailing characters), any phone number (digits,
+    separators ignored) or the 注册义工号. Order is left to the queryset
+    (Volunteer's default ordering is by pinyin).
+    """
+    terms = (query or "").split()
+    if not terms:
+        return queryset
+    needs_pinyin = any(_LETTERS.fullmatch(term.lower()) for term in terms)
+    if needs_pinyin:
+        queryset = queryset.annotate(
+            _pinyin_compact=Replace("pinyin", Value(" "), Value(""))
+        )
+    for term in terms:
+        queryset = queryset.filter(_term_q(term))
+    return queryset
+
+
+def _term_q(term):
+    condition = Q(name__icontains=term) | Q(volunteer_number__icontains=term)
+    lowered = term.lower()
+    if _LETTERS.fullmatch(lowered):
+        condition |= Q(_pinyin_compact__contains=lowered)
+        condition |= Q(pinyin_initials__startswith=lowered)
+    id_tail = normalize_id_number(term)
+    if _ID_TAIL.fullmatch(id_tail):
+        if len(id_tail) == 18:
+            condition |= Q(id_number=id_tail)
+        else:
+            tail_q = Q(id_number_tail=id_tail[-4:])
+            if len(id_tail) > 4:
+                tail_q &= Q(id_number__endswith=id_tail)
+            condition |= tail_q
+    digits = normalize_phone(term)
+    if len(digits) >= 4 and digits.isdigit():
+        condition |= (
+            Q(mobile__contains=digits)
+            | Q(phone_home__contains=digits)
+            | Q(phone_office__contains=digits)
+        )
+    return condition

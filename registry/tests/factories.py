@@ -1,0 +1,53 @@
+"""Test helpers: valid ID numbers, volunteers and org trees."""
+
+import itertools
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from registry.idnumber import check_digit
+from registry.models import Membership, OrgNode, Volunteer
+
+_sequence = itertools.count(1)
+
+
+def id_number(birth=date(1980, 5, 17), male=True, region="440781"):
+    """A fresh valid 18-digit number; the sequence part varies per call."""
+    serial = next(_sequence) % 500
+    seq = serial * 2 + (1 if male else 0)
+    body = f"{region}{birth:%Y%m%d}{seq:03d}"
+    return body + check_digit(body)
+
+
+def make_volunteer(name="张三", node=None, **fields):
+    volunteer = Volunteer(name=name, **fields)
+    volunteer.save()
+    if node is not None:
+        Membership.objects.create(volunteer=volunteer, node=node)
+        volunteer.org_node = node
+        volunteer.save(update_fields=["org_node"])
+    return volunteer
+
+
+def make_user(username, **fields):
+    return get_user_model().objects.create_user(
+        username=username, password="x", **fields
+    )
+
+
+def make_tree():
+    """federation > branch > corps A (teams A1 > sub A1a, A2) + corps B (team B1); station S."""
+    kinds = OrgNode.Kind
+    nodes = {}
+    nodes["fed"] = OrgNode.add_root(name="联合会", kind=kinds.FEDERATION)
+    nodes["branch"] = nodes["fed"].add_child(name="分会", kind=kinds.BRANCH)
+    nodes["A"] = nodes["branch"].add_child(name="总队A", kind=kinds.CORPS)
+    nodes["B"] = nodes["branch"].add_child(name="总队B", kind=kinds.CORPS)
+    nodes["A1"] = nodes["A"].add_child(name="队A1", kind=kinds.TEAM)
+    nodes["A2"] = nodes["A"].add_child(name="队A2", kind=kinds.TEAM)
+    nodes["A1a"] = nodes["A1"].add_child(name="分队A1a", kind=kinds.SUBTEAM)
+    nodes["B1"] = nodes["B"].add_child(name="队B1", kind=kinds.TEAM)
+    nodes["S"] = nodes["fed"].add_child(name="服务站S", kind=kinds.STATION)
+    for key in nodes:
+        nodes[key].refresh_from_db()
+    return nodes

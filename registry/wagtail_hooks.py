@@ -1,0 +1,96 @@
+"""Wagtail hooks of the registry: audit-log model and custom log actions.
+
+The permission policies are registered in RegistryConfig.ready().
+"""
+
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+
+from .models import Membership, OrgNode, RegistryLogEntry, Volunteer
+from .roles import ROLES_BY_KEY
+
+
+def _role_label(key):
+    role = ROLES_BY_KEY.get(key)
+    return role.label if role else key
+
+
+class TransferFormatter(LogFormatter):
+    label = "调动"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        if data.get("from_node"):
+            return f"从“{data['from_node']}”调至“{data['to_node']}”"
+        return f"加入“{data.get('to_node', '')}”"
+
+
+class GrantFormatter(LogFormatter):
+    label = "授予权限"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"授予{data.get('principal_label', '')}“{_role_label(data.get('role'))}”角色"
+
+
+class RevokeFormatter(LogFormatter):
+    label = "撤销权限"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"撤销{data.get('principal_label', '')}的“{_role_label(data.get('role'))}”角色"
+
+
+class MoveNodeFormatter(LogFormatter):
+    label = "移动组织"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"从“{data.get('from_parent', '')}”之下移至“{data.get('to_parent', '')}”之下"
+
+
+class RevealFormatter(LogFormatter):
+    label = "查看完整身份证号码"
+
+    def format_message(self, log_entry):
+        reason = log_entry.data.get("reason")
+        return (
+            f"查看了完整身份证号码（原因：{reason}）"
+            if reason
+            else "查看了完整身份证号码"
+        )
+
+
+class EndMembershipFormatter(LogFormatter):
+    label = "结束成员关系"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return f"结束在“{data.get('node', '')}”的{data.get('kind', '')}（{data.get('on', '')}）"
+
+
+class ChangeRoleFormatter(LogFormatter):
+    label = "变更职务"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        return (
+            f"在“{data.get('node', '')}”的职务由“{data.get('from_role', '')}”"
+            f"改为“{data.get('to_role', '')}”"
+        )
+
+
+@hooks.register("register_log_actions")
+def register_registry_log_actions(actions):
+    for model in (OrgNode, Volunteer, Membership):
+        actions.register_model(model, RegistryLogEntry)
+    for action, formatter in (
+        ("registry.transfer", TransferFormatter),
+        ("registry.grant", GrantFormatter),
+        ("registry.revoke", RevokeFormatter),
+        ("registry.move_node", MoveNodeFormatter),
+        ("registry.reveal_id_number", RevealFormatter),
+        ("registry.end_membership", EndMembershipFormatter),
+        ("registry.change_role", ChangeRoleFormatter),
+    ):
+        actions.register_action(action)(formatter)
