@@ -54,23 +54,52 @@ def search_pages(queryset, query):
     return queryset.search(tokens, operator="and")
 
 
+# Full-width letters and digits (Ａ１) fold to half-width when matching; one
+# character to one, so a match's position in the folded text is its position in
+# the original, whose full-width punctuation is what we display.
+FULLWIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def _query_pattern(query):
+    terms = sorted(set(query_terms(query)), key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+
+
+def _marked(text, pattern, start, end):
+    """``text[start:end]`` escaped, with the matches of ``pattern`` in <mark>."""
+    pieces = []
+    cursor = start
+    if pattern is not None:
+        for match in pattern.finditer(text.translate(FULLWIDTH_FOLD), start, end):
+            pieces.append(escape(text[cursor : match.start()]))
+            pieces.append(f"<mark>{escape(text[match.start() : match.end()])}</mark>")
+            cursor = match.end()
+    pieces.append(escape(text[cursor:end]))
+    return "".join(pieces)
+
+
+def highlighted(text, query):
+    """All of ``text``, escaped, matches of the query's words wrapped in <mark>."""
+    text = text or ""
+    return mark_safe(_marked(text, _query_pattern(query), 0, len(text)))
+
+
 def highlighted_snippet(text, query):
     """An excerpt of ``text`` around the first match, matches wrapped in <mark>."""
-    text = " ".join(normalise(text).split())
-    terms = sorted(set(query_terms(query)), key=len, reverse=True)
-    positions = [text.find(term) for term in terms if term in text]
-    start = max(min(positions) - SNIPPET_CHARS // 3, 0) if positions else 0
-    excerpt = text[start : start + SNIPPET_CHARS]
-    if not terms:
-        return escape(excerpt)
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-    pieces = []
-    cursor = 0
-    for match in pattern.finditer(excerpt):
-        pieces.append(escape(excerpt[cursor : match.start()]))
-        pieces.append(f"<mark>{escape(match.group())}</mark>")
-        cursor = match.end()
-    pieces.append(escape(excerpt[cursor:]))
+    text = " ".join((text or "").split())
+    pattern = _query_pattern(query)
+    first = pattern.search(text.translate(FULLWIDTH_FOLD)) if pattern else None
+    start = max(first.start() - SNIPPET_CHARS // 3, 0) if first else 0
+    end = min(start + SNIPPET_CHARS, len(text))
     prefix = "…" if start > 0 else ""
-    suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
-    return mark_safe(prefix + "".join(pieces) + suffix)
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + _marked(text, pattern, start, end) + suffix)
+
+
+def result_snippet(page, query):
+    """The snippet under a result's title: its text without the title it repeats."""
+    get_text = getattr(page, "get_search_text", None)
+    text = get_text() if get_text else page.search_description
+    return highlighted_snippet(text.removeprefix(page.title), query)

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from wagtail.models import Page
 
-from website.search import highlighted_snippet, search_pages
+from website.search import highlighted, result_snippet, search_pages
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 100
@@ -39,7 +39,8 @@ def search(request):
         results = [
             {
                 "page": page,
-                "snippet": highlighted_snippet(page.get_search_text(), query),
+                "title": highlighted(page.title, query),
+                "snippet": result_snippet(page, query),
             }
             for page in page_obj.object_list
         ]
