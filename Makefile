@@ -28,6 +28,7 @@ run: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed_content
 	$(PY) manage.py create_demo_admin
+	$(PY) manage.py load_demo
 	@echo
 	@echo "网站：      http://$(HOST):$(PORT)/"
 	@echo "管理后台：  http://$(HOST):$(PORT)/admin/   用户名 admin  密码 admin12345"
