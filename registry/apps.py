@@ -11,8 +11,17 @@ class RegistryConfig(AppConfig):
         # the hooks are imported would freeze Wagtail's model-level fallback.
         from wagtail.permissions import register_permission_policy
 
-        from .models import Membership, OrgNode, Volunteer
+        from .models import (
+            CreationAction,
+            ExpectedServiceArea,
+            Membership,
+            OrgNode,
+            ServiceCategory,
+            TargetGroup,
+            Volunteer,
+        )
         from .permissions import (
+            CataloguePermissionPolicy,
             MembershipPermissionPolicy,
             OrgNodePermissionPolicy,
             VolunteerPermissionPolicy,
@@ -21,3 +30,10 @@ class RegistryConfig(AppConfig):
         register_permission_policy(OrgNode, OrgNodePermissionPolicy(OrgNode))
         register_permission_policy(Volunteer, VolunteerPermissionPolicy(Volunteer))
         register_permission_policy(Membership, MembershipPermissionPolicy(Membership))
+        for model in (
+            ServiceCategory,
+            TargetGroup,
+            ExpectedServiceArea,
+            CreationAction,
+        ):
+            register_permission_policy(model, CataloguePermissionPolicy(model))

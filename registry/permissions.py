@@ -11,6 +11,7 @@ ignored: a scoped role that held one would otherwise see every row.
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from . import roles, selectors
+from .models import OrgNode
 
 
 class OrgScopedPermissionPolicy(BasePermissionPolicy):
@@ -170,3 +171,20 @@ class MembershipPermissionPolicy(OrgScopedPermissionPolicy):
         if instance.volunteer.org_node_id:
             paths.append(instance.volunteer.org_node.path)
         return paths
+
+
+class CataloguePermissionPolicy(BasePermissionPolicy):
+    """Catalogues serve the whole tree: federation administrators maintain them.
+
+    That is, 管理员 on a top-level node (or a superuser), for every action.
+    """
+
+    def user_has_permission(self, user, action):
+        return selectors.user_has_perm_at_root(user, roles.MANAGE_NODE)
+
+    def user_has_any_permission(self, user, actions):
+        return selectors.user_has_perm_at_root(user, roles.MANAGE_NODE)
+
+    def users_with_any_permission(self, actions):
+        roots = [node.path for node in OrgNode.get_root_nodes()]
+        return selectors.users_with_node_perm({roles.MANAGE_NODE}, paths=roots)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Replace, Substr
 
 from . import roles
 from .idnumber import normalize_id_number
@@ -108,6 +108,13 @@ def user_has_perm_anywhere(user, perm):
     return is_active_superuser(user) or bool(_anchors(user).get(perm))
 
 
+def user_has_perm_at_root(user, perm):
+    """Does the user hold ``perm`` on a whole tree (a grant on a top-level node)?"""
+    if is_active_superuser(user):
+        return True
+    return any(len(path) == _STEPLEN for path in _anchors(user).get(perm, ()))
+
+
 def user_node_codenames(user, node):
     """All registry codenames the user holds on ``node`` (own or inherited)."""
     if is_active_superuser(user):
@@ -188,6 +195,36 @@ def memberships_for_user(user, perm):
     return Membership.objects.filter(
         Q(node__in=covered) | Q(volunteer__org_node__in=covered)
     )
+
+
+def top_nodes_for_user(user, perm):
+    """The highest nodes the user's grants of ``perm`` reach (the roots for superusers)."""
+    if is_active_superuser(user):
+        return OrgNode.get_root_nodes()
+    return OrgNode.objects.filter(path__in=_anchors(user).get(perm, ()))
+
+
+def subtree_volunteer_counts(nodes):
+    """{node.pk: volunteers (not 退出) whose home is in the node's subtree}.
+
+    One query per distinct depth among ``nodes`` (siblings: one query).
+    """
+    counts = {node.pk: 0 for node in nodes}
+    by_depth = defaultdict(dict)
+    for node in nodes:
+        by_depth[node.depth][node.path] = node.pk
+    for depth, pk_by_path in by_depth.items():
+        rows = (
+            Volunteer.objects.filter(_subtree_q(pk_by_path, False, "org_node__"))
+            .exclude(status=Volunteer.Status.WITHDRAWN)
+            .annotate(_prefix=Substr("org_node__path", 1, depth * _STEPLEN))
+            .order_by()
+            .values_list("_prefix")
+            .annotate(_count=Count("pk"))
+        )
+        for prefix, count in rows:
+            counts[pk_by_path[prefix]] = count
+    return counts
 
 
 def users_with_node_perm(codenames, paths):

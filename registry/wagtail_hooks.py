@@ -1,4 +1,4 @@
-"""Wagtail hooks of the registry: audit-log model and custom log actions.
+"""Wagtail hooks of the registry: admin viewsets, audit-log model and log actions.
 
 The permission policies are registered in RegistryConfig.ready().
 """
@@ -8,6 +8,12 @@ from wagtail.log_actions import LogFormatter
 
 from .models import Membership, OrgNode, RegistryLogEntry, Volunteer
 from .roles import ROLES_BY_KEY
+from .viewsets import registry_viewsets
+
+
+@hooks.register("register_admin_viewset")
+def register_registry_viewsets():
+    return registry_viewsets
 
 
 def _role_label(key):

@@ -1,0 +1,239 @@
+"""Volunteers in the admin: find, register, edit, transfer, reveal an ID number."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import View
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+
+from .. import privacy, selectors, services
+from ..choices import AVAILABILITY_DAYS, AVAILABILITY_SLOTS
+from ..forms import TransferForm
+from . import generic
+
+PHONE_FIELDS = ("mobile", "phone_home", "phone_office")
+
+
+class VolunteerIndexView(generic.IndexView):
+    """Listing, search (name, pinyin, ID tail, phone, 注册义工号) and export."""
+
+    default_ordering = "pinyin"
+
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return selectors.volunteer_search(queryset, self.search_query)
+
+    def order_queryset(self, queryset):
+        # A unique tiebreaker keeps pages stable among people of the same name.
+        return super().order_queryset(queryset).order_by(*self.ordering_fields(), "pk")
+
+    def ordering_fields(self):
+        ordering = self.ordering or "pinyin"
+        return ordering if isinstance(ordering, list | tuple) else [ordering]
+
+    def phone(self, volunteer, field):
+        return privacy.phone_for_user(
+            self.request.user, volunteer, getattr(volunteer, field)
+        )
+
+    @cached_property
+    def columns(self):
+        title = self._get_title_column_class(TitleColumn)(
+            "name",
+            label="姓名",
+            sort_key="pinyin",
+            get_url=lambda volunteer: reverse(
+                self.inspect_url_name, args=(volunteer.pk,)
+            ),
+        )
+        return [
+            title,
+            Column("volunteer_number", label="注册义工号", sort_key="volunteer_number"),
+            Column("gender", label="性别", accessor="get_gender_display"),
+            Column(
+                "political_status",
+                label="政治面貌",
+                accessor="get_political_status_display",
+            ),
+            Column("org_node", label="所属队伍", accessor="org_node.name"),
+            Column("mobile", label="手机", accessor=lambda v: self.phone(v, "mobile")),
+            Column("id_number", label="身份证号码", accessor="masked_id_number"),
+            Column(
+                "status", label="状态", accessor="get_status_display", sort_key="status"
+            ),
+        ]
+
+    # Export: the same privacy as on screen.
+
+    def to_row_dict(self, item):
+        row = super().to_row_dict(item)
+        for field in PHONE_FIELDS:
+            if field in row:
+                row[field] = self.phone(item, field)
+        return row
+
+
+class VolunteerCreateView(generic.CreateView):
+    inspect_url_name = None
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        volunteer = self.form.save(commit=False)
+        volunteer = services.volunteer_create(
+            volunteer=volunteer,
+            node=data["node"],
+            by_user=self.request.user,
+            role=data["membership_role"],
+            department_title=data["department_title"],
+        )
+        self.form.save_m2m()
+        return volunteer
+
+    def get_success_url(self):
+        return reverse(self.inspect_url_name, args=(self.object.pk,))
+
+
+class VolunteerEditView(generic.EditView):
+    def save_instance(self):
+        volunteer = self.form.save(commit=False)
+        volunteer = services.volunteer_update(
+            volunteer=volunteer, by_user=self.request.user
+        )
+        self.form.save_m2m()
+        return volunteer
+
+
+class VolunteerDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.volunteer_delete(volunteer=self.object, by_user=self.request.user)
+
+
+class VolunteerInspectView(generic.InspectView):
+    template_name = "registry/volunteer/inspect.html"
+    reveal_url_name = None
+    transfer_url_name = None
+    history_url_name = None
+    membership_edit_url_name = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        volunteer = self.object
+        user = self.request.user
+        context["masked_id_number"] = volunteer.masked_id_number
+        context["can_reveal"] = bool(volunteer.id_number) and self.user_may(
+            "reveal_id_number", volunteer
+        )
+        context["reveal_url"] = reverse(self.reveal_url_name, args=(volunteer.pk,))
+        context["phones"] = [
+            (volunteer._meta.get_field(field).verbose_name, self.phone(field))
+            for field in PHONE_FIELDS
+            if getattr(volunteer, field)
+        ]
+        context["availability"] = availability_rows(volunteer.availability)
+        context["memberships"] = volunteer.memberships.select_related("node").order_by(
+            "-start_date", "-pk"
+        )
+        context["history_url"] = reverse(self.history_url_name, args=(volunteer.pk,))
+        if self.user_may("change", volunteer):
+            context["transfer_url"] = reverse(
+                self.transfer_url_name, args=(volunteer.pk,)
+            )
+        context["service_items"] = volunteer.service_items.select_related("category")
+        context["can_see_contact_details"] = privacy.can_see_contact_details(
+            user, volunteer
+        )
+        return context
+
+    def phone(self, field):
+        return privacy.phone_for_user(
+            self.request.user, self.object, getattr(self.object, field)
+        )
+
+
+def availability_rows(grid):
+    """[(周一, "上午、晚上"), ...] for the days that have any slot."""
+    slot_labels = dict(AVAILABILITY_SLOTS)
+    return [
+        (day_label, "、".join(slot_labels[slot] for slot in grid[day]))
+        for day, day_label in AVAILABILITY_DAYS
+        if grid.get(day)
+    ]
+
+
+class VolunteerRevealView(
+    generic.ScopedObjectMixin,
+    PermissionCheckedMixin,
+    WagtailAdminTemplateMixin,
+    View,
+):
+    """显示完整号码: POST only; logs who saw which number, then shows it once."""
+
+    model = None
+    object_action = "reveal_id_number"
+    permission_required = "reveal_id_number"
+    http_method_names = ["post"]
+    template_name = "registry/volunteer/reveal.html"
+    page_title = "完整身份证号码"
+    inspect_url_name = None
+    scope_select_related = ("org_node",)
+
+    def post(self, request, *args, **kwargs):
+        inspect_url = reverse(self.inspect_url_name, args=(self.object.pk,))
+        try:
+            number = services.reveal_id_number(
+                volunteer=self.object,
+                user=request.user,
+                reason=request.POST.get("reason", "").strip()[:200],
+                ip_address=request.META.get("REMOTE_ADDR") or None,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(inspect_url)
+        context = self.get_context_data(
+            object=self.object, id_number=number, inspect_url=inspect_url
+        )
+        response = TemplateResponse(request, self.template_name, context)
+        # Shown once: never cached, never kept in the browser's history cache.
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def get_page_subtitle(self):
+        return self.object.name
+
+
+class VolunteerTransferView(generic.ObjectFormView):
+    object_action = "change"
+    permission_required = "change"
+    page_title = "调动"
+    submit_button_label = "调动"
+    form_class = TransferForm
+    scope_select_related = ("org_node",)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intro"] = (
+            f"当前所属队伍：{self.object.org_node.name if self.object.org_node else '无'}。"
+            "调动会结束原队伍的成员关系，并在新队伍开始新的成员关系；原记录保留。"
+        )
+        return context
+
+    def perform(self, form):
+        data = form.cleaned_data
+        membership = services.membership_transfer(
+            volunteer=self.object,
+            to_node=data["to_node"],
+            by_user=self.request.user,
+            on=data["on"],
+            role=data["role"],
+            department_title=data["department_title"] or None,
+        )
+        return f"已把“{self.object.name}”调至“{membership.node.name}”"
