@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE ?= website.settings
 .PHONY: run test lint system-deps install messages
 
 system-deps:
-	@bash scripts/install-system-deps.sh
+	@bash scripts/install-system-deps.sh $(SYSTEM_DEPS_FLAGS)
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 install: system-deps $(VENV)/.installed
 
+# compilemessages only reads LOCALE_PATHS, so the test settings (no SECRET_KEY needed) do.
 messages: install
-	$(PY) manage.py compilemessages --ignore=.venv --verbosity 0
+	DJANGO_SETTINGS_MODULE=website.settings_test $(PY) manage.py compilemessages --ignore=.venv --verbosity 0
 
 run: export DEBUG := 1
 run: install messages
@@ -35,10 +36,15 @@ run: install messages
 	@echo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The exported settings module would override pytest's ini one, so test exports its own.
+lint test: export DJANGO_SETTINGS_MODULE := website.settings_test
+test: SYSTEM_DEPS_FLAGS := --tests
+
 lint: install
 	$(VENV)/bin/ruff check .
-	DJANGO_SETTINGS_MODULE=website.settings_test $(PY) manage.py check --fail-level WARNING
-	DJANGO_SETTINGS_MODULE=website.settings_test $(PY) manage.py makemigrations --check --dry-run --noinput
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run --noinput
 
+# pytest fails on no tests collected (exit 5) as on any failure.
 test: lint messages
 	$(PY) -m pytest $(PYTEST_ARGS)

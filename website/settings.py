@@ -202,6 +202,9 @@ if not DEBUG:
 
 WAGTAIL_SITE_NAME = "义工通"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The dashboard would fetch releases.wagtail.org from editors' browsers; nothing
+# the site serves may reach outside it.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",
