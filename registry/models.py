@@ -333,11 +333,15 @@ class OrgNode(MP_Node):
                     }
                 )
         if self.name:
-            siblings = parent.get_children() if parent else type(self).get_root_nodes()
-            if siblings.filter(name=self.name).exclude(pk=self.pk).exists():
-                raise ValidationError(
-                    {"name": f"同一上级组织下已有名为“{self.name}”的组织"}
-                )
+            self.check_sibling_name(self.name, parent, exclude_pk=self.pk)
+
+    @classmethod
+    def check_sibling_name(cls, name, parent, exclude_pk=None):
+        """Raise ValidationError if ``parent`` (None: the top level) has a node ``name``."""
+        siblings = parent.get_children() if parent else cls.get_root_nodes()
+        if siblings.filter(name=name).exclude(pk=exclude_pk).exists():
+            where = f"“{parent.name}”下" if parent else "顶层"
+            raise ValidationError({"name": f"{where}已有名为“{name}”的组织"})
 
     @property
     def audit_node_id(self):

@@ -48,13 +48,6 @@ def _require_open_node(node):
         raise ValidationError(f"“{node.name}”已撤销，不能再加入成员")
 
 
-def _check_sibling_name(name, parent, exclude_pk=None):
-    siblings = parent.get_children() if parent else OrgNode.get_root_nodes()
-    if siblings.filter(name=name).exclude(pk=exclude_pk).exists():
-        where = f"“{parent.name}”下" if parent else "顶层"
-        raise ValidationError({"name": f"{where}已有名为“{name}”的组织"})
-
-
 def _today():
     return timezone.localdate()
 
@@ -77,7 +70,7 @@ def org_node_create(*, node, parent, by_user):
         )
     OrgNode.check_placement(node.kind, parent.kind if parent else None)
     node.full_clean(exclude=["path", "depth", "numchild"])
-    _check_sibling_name(node.name, parent)
+    OrgNode.check_sibling_name(node.name, parent)
     node = (
         parent.add_child(instance=node) if parent else OrgNode.add_root(instance=node)
     )
@@ -130,7 +123,7 @@ def org_node_move(*, node, new_parent, by_user):
         f"您没有把组织移到“{new_parent.name}”之下的权限",
     )
     OrgNode.check_placement(node.kind, new_parent.kind)
-    _check_sibling_name(node.name, new_parent, exclude_pk=node.pk)
+    OrgNode.check_sibling_name(node.name, new_parent, exclude_pk=node.pk)
     node.move(new_parent, "last-child")
     node.refresh_from_db()
     if by_user is not None:

@@ -368,7 +368,7 @@ def test_sibling_names_are_unique():
     nodes = make_tree()
     node = OrgNode.objects.get(pk=nodes["A2"].pk)
     node.name = "队A1"
-    assert errors_of(node)["name"] == ["同一上级组织下已有名为“队A1”的组织"]
+    assert errors_of(node)["name"] == ["“总队A”下已有名为“队A1”的组织"]
 
 
 # --- Catalogues -------------------------------------------------------------------------------

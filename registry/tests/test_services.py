@@ -6,7 +6,11 @@ from django.utils import timezone
 
 from registry import roles, services
 from registry.models import Membership, OrgNode, RegistryLogEntry, Volunteer
-from registry.selectors import nodes_for_user, volunteers_for_user
+from registry.selectors import (
+    node_leaders_and_contacts,
+    nodes_for_user,
+    volunteers_for_user,
+)
 
 from .factories import id_number, make_tree, make_user
 
@@ -20,9 +24,9 @@ def nodes():
     return make_tree()
 
 
-def register(node, name="张三", by_user=None, **fields):
+def register(node, name="张三", by_user=None, role="member", **fields):
     return services.volunteer_create(
-        volunteer=Volunteer(name=name, **fields), node=node, by_user=by_user
+        volunteer=Volunteer(name=name, **fields), node=node, by_user=by_user, role=role
     )
 
 
@@ -357,3 +361,16 @@ def test_codes_stay_unique_across_many_nodes(nodes):
     codes = list(OrgNode.objects.values_list("code", flat=True))
     assert len(codes) == len(set(codes)) == OrgNode.objects.count()
     assert nodes_for_user(make_user("nobody"), roles.VIEW_REGISTRY).count() == 0
+
+
+def test_leaders_and_contacts_come_from_open_memberships(nodes):
+    head = register(nodes["A1"], name="负责人甲", role="head")
+    captain = register(nodes["A1"], name="队长乙", role="captain")
+    contact = register(nodes["A1"], name="联系人丙", role="contact")
+    old_captain = register(nodes["A2"], name="前队长", role="captain")
+    services.membership_close(membership=old_captain.memberships.get(), by_user=None)
+    assert node_leaders_and_contacts([nodes["A1"], nodes["A2"]]) == {
+        nodes["A1"].pk: {"leader": captain, "contact": contact},
+        nodes["A2"].pk: {"leader": None, "contact": None},
+    }
+    assert head.memberships.get().get_role_display() == "负责人"
