@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Only for its catalogue: Wagtail's admin uses naturaltime ("3 分钟前").
+    "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +208,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # the site serves may reach outside it.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
+WAGTAILADMIN_USER_LOGIN_FORM = "website.admin_forms.LoginForm"
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",
     "doc",
