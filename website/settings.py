@@ -42,6 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "website",
     "registry",
+    "rosters",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "taggit",
     "treebeard",
     "guardian",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -179,8 +182,32 @@ STORAGES = {
         )
     },
 }
+# Uploaded rosters (ID numbers): outside MEDIA_ROOT, never served.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
 # Tests and `make run` serve static files without a collectstatic step.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
+
+# --- Background tasks -----------------------------------------------------
+
+TASKS = {
+    # Wagtail's own small tasks (reference index, file clean-up) stay inline.
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    # Long jobs (large roster imports) wait in the database for
+    # `manage.py db_worker --backend background --queue-name rosters`.
+    "background": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["rosters"],
+    },
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Progress of background imports, shared by the web and worker processes
+    # (on one host; point it at Redis when they run on several).
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "progress",
+    },
+}
 
 # --- Email ----------------------------------------------------------------
 

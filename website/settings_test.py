@@ -13,3 +13,9 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+PRIVATE_ROOT = VAR_DIR / "test-private"  # noqa: F405
+# Tests run background tasks in-process, so progress needs no shared cache.
+CACHES["progress"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "roster-progress",
+}

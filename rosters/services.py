@@ -1,0 +1,349 @@
+"""Roster imports from upload to result: rights, the confirmation token, transactions.
+
+upload -> RosterImport (file kept privately, hashed) -> check (the preview:
+every row checked, nothing written) -> the user confirms with a signed token
+bound to them, the import and the file's hash -> apply (the same pass again,
+inside one transaction, writing). A failed row, a changed plan or a crash
+rolls everything back unless the user chose to import only the valid rows.
+Large files run both passes in the background (rosters.tasks).
+"""
+
+import hashlib
+import logging
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core import signing
+from django.core.cache import caches
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from registry import roles, selectors
+from registry.models import OrgNode
+
+from .exporting import FailedRowsWriter
+from .importing import ImportAborted, RosterImporter
+from .models import RosterImport
+from .reading import FileRejected, limit, open_table
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "rosters.import.confirm"
+CONFIRM_MAX_AGE = 2 * 60 * 60
+PROGRESS_TIMEOUT = 24 * 60 * 60
+
+
+class ConfirmationRefused(Exception):
+    """The confirmation token does not fit this user, import or file."""
+
+
+def require_import_right(user, node):
+    if user is not None and not selectors.user_has_node_perm(
+        user, roles.EDIT_VOLUNTEERS, node
+    ):
+        raise PermissionDenied(f"您没有向“{node.name}”导入名册的权限")
+    if node.status == OrgNode.Status.DISSOLVED:
+        raise PermissionDenied(f"“{node.name}”已撤销，不能再导入名册")
+
+
+def file_sha256(file):
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+# --- Upload ---------------------------------------------------------------------------
+
+
+def create_import(*, node, user, upload):
+    """Keep the uploaded file and decide inline or background; FileRejected if unreadable."""
+    require_import_right(user, node)
+    with open_table(upload) as table:
+        estimated = table.estimated_rows
+    job = RosterImport(
+        node=node,
+        user=user,
+        original_name=Path(upload.name).name[:255],
+        sha256=file_sha256(upload),
+        size=upload.size,
+        estimated_rows=estimated,
+        background=estimated > limit("BACKGROUND_ROWS"),
+    )
+    job.file.save(
+        f"{job.uuid}{Path(upload.name).suffix.lower()[:10]}", upload, save=False
+    )
+    job.save()
+    return job
+
+
+# --- Progress (a cache shared by the web and worker processes) ----------------------------
+
+
+def _progress_key(job):
+    return f"rosters:progress:{job.pk}"
+
+
+def set_progress(job, done):
+    caches["progress"].set(_progress_key(job), done, PROGRESS_TIMEOUT)
+
+
+def get_progress(job):
+    return caches["progress"].get(_progress_key(job), 0)
+
+
+# --- The check (preview) -------------------------------------------------------------------
+
+
+@contextmanager
+def _failed_rows_sink(job):
+    """A FailedRowsWriter whose file, if any row failed, becomes job.failed_file."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "failed.xlsx"
+        writer = FailedRowsWriter(path)
+        yield writer
+        if writer.close():
+            if job.failed_file:
+                job.failed_file.delete(save=False)
+            with path.open("rb") as handle:
+                job.failed_file.save(
+                    f"{job.uuid}-failed.xlsx", File(handle), save=False
+                )
+
+
+def check_import(job):
+    """The preview pass: every row checked, nothing written."""
+    job.status = RosterImport.Status.CHECKING
+    job.save(update_fields=["status"])
+    try:
+        with (
+            job.file.open("rb") as handle,
+            open_table(handle) as table,
+            _failed_rows_sink(job) as sink,
+        ):
+            sink.set_headers(table.headers)
+            result = _importer(job, sink).run(table)
+    except FileRejected as exc:
+        return _reject(job, str(exc))
+    job.result = result.as_json()
+    job.status = RosterImport.Status.CHECKED
+    job.checked_at = timezone.now()
+    job.save(update_fields=["result", "status", "checked_at", "failed_file"])
+    return job
+
+
+def _importer(job, sink=None):
+    return RosterImporter(
+        job.node,
+        job.user,
+        import_uuid=job.uuid,
+        source_name=job.original_name,
+        progress=lambda done: set_progress(job, done),
+        failed_rows=sink,
+    )
+
+
+def _reject(job, message):
+    job.status = RosterImport.Status.REJECTED
+    job.message = message
+    job.delete_files()
+    job.save(update_fields=["status", "message", "file", "failed_file"])
+    return job
+
+
+# --- Confirmation ------------------------------------------------------------------------------
+
+
+def confirmation_token(job, user):
+    return signing.dumps(
+        {"job": job.pk, "user": user.pk, "sha256": job.sha256, "plan": job.counts},
+        salt=CONFIRM_SALT,
+        compress=True,
+    )
+
+
+def check_confirmation(job, user, token):
+    """The previewed plan, if ``token`` was issued to ``user`` for this import and file."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ConfirmationRefused(
+            "确认已超过2小时，没有导入任何数据：请重新上传文件并预览"
+        ) from None
+    except signing.BadSignature:
+        raise ConfirmationRefused(
+            "确认信息无效或已被改动，没有导入任何数据：请重新上传文件并预览"
+        ) from None
+    if data.get("user") != user.pk or data.get("job") != job.pk:
+        raise ConfirmationRefused(
+            "这份确认信息不是为您的这次导入签发的，没有导入任何数据"
+        )
+    if job.status != RosterImport.Status.CHECKED:
+        raise ConfirmationRefused(
+            f"这次导入的状态是“{job.get_status_display()}”，不能再确认"
+        )
+    with job.file.open("rb") as handle:
+        stored_hash = file_sha256(handle)
+    if data.get("sha256") != job.sha256 or stored_hash != job.sha256:
+        raise ConfirmationRefused(
+            "文件在预览之后被改动，没有导入任何数据：请重新上传文件并预览"
+        )
+    return data["plan"]
+
+
+# --- The import ----------------------------------------------------------------------------------
+
+
+def apply_import(job, *, valid_only, expected):
+    """The writing pass in one transaction; anything short of success writes nothing."""
+    require_import_right(job.user, job.node)
+    job.status = RosterImport.Status.IMPORTING
+    job.mode = RosterImport.Mode.VALID_ONLY if valid_only else RosterImport.Mode.ALL
+    job.save(update_fields=["status", "mode"])
+    set_progress(job, 0)
+    aborted = None
+    try:
+        with (
+            job.file.open("rb") as handle,
+            open_table(handle) as table,
+            _failed_rows_sink(job) as sink,
+        ):
+            sink.set_headers(table.headers)
+            try:
+                with transaction.atomic():
+                    # Imports into one node wait for each other; across nodes the
+                    # unique 身份证号码 constraint refuses the second writer.
+                    OrgNode.objects.select_for_update().get(pk=job.node_id)
+                    result = _importer(job, sink).run(
+                        table, write=True, valid_only=valid_only, expected=expected
+                    )
+                    _finish(job, result)
+            except ImportAborted as exc:
+                aborted = exc.result
+    except FileRejected as exc:
+        return _fail(job, str(exc))
+    except Exception:
+        logger.exception("Roster import %s failed", job.pk)
+        _fail(
+            job,
+            "导入过程中出错，所有改动已撤销，没有写入任何数据：请稍后重试或联系管理员",
+        )
+        raise
+    if aborted is not None:
+        return _fail(job, aborted.message, aborted.as_json())
+    # The data is in the registry now; the uploaded copy of the ID numbers goes.
+    job.file.delete(save=False)
+    job.save(update_fields=["file", "failed_file"])
+    return job
+
+
+def _finish(job, result):
+    job.result = result.as_json()
+    job.status = RosterImport.Status.IMPORTED
+    job.imported_at = timezone.now()
+    job.message = ""
+    job.save(update_fields=["result", "status", "imported_at", "message"])
+    log(
+        job.node,
+        "rosters.import",
+        user=job.user,
+        uuid=job.uuid,
+        data={"file": job.original_name, "counts": job.counts, "mode": job.mode},
+    )
+
+
+def _fail(job, message, result=None):
+    job.status = RosterImport.Status.FAILED
+    job.message = message
+    fields = ["status", "message", "failed_file"]
+    if result is not None:
+        job.result = result
+        fields.append("result")
+    job.save(update_fields=fields)
+    return job
+
+
+# --- Inline or in the background ------------------------------------------------------------
+
+
+def start_check(job):
+    if not job.background:
+        return check_import(job)
+    from .tasks import check_roster_import  # the tasks module imports this one
+
+    job.task_id = str(check_roster_import.enqueue(job.pk).id)
+    job.save(update_fields=["task_id"])
+    return job
+
+
+def start_apply(job, *, valid_only, expected):
+    """Start the import unless it was already started (a second click, say)."""
+    started = RosterImport.objects.filter(
+        pk=job.pk, status=RosterImport.Status.CHECKED
+    ).update(status=RosterImport.Status.IMPORTING)
+    if not started:
+        raise ConfirmationRefused("这次导入已经开始或已经结束，不能再次确认")
+    job.status = RosterImport.Status.IMPORTING
+    if not job.background:
+        return apply_import(job, valid_only=valid_only, expected=expected)
+    from .tasks import apply_roster_import
+
+    job.task_id = str(apply_roster_import.enqueue(job.pk, valid_only, expected).id)
+    job.save(update_fields=["task_id"])
+    return job
+
+
+def background_state(job):
+    """ "queued", "running" or "lost" for a background step in progress, else ""."""
+    if not (job.is_running and job.background and job.task_id):
+        return ""
+    from .tasks import check_roster_import
+
+    try:
+        status = check_roster_import.get_backend().get_result(job.task_id).status
+    except Exception:  # the result was pruned or never stored
+        status = "FAILED"
+    if status == "READY":
+        return "queued"
+    if status == "RUNNING":
+        return "running"
+    # The task ended without updating the job: the worker died mid-way.
+    job.refresh_from_db()
+    if job.is_running:
+        _fail(job, "后台处理意外中断，所有改动已撤销，没有写入任何数据：请重新上传")
+        return "lost"
+    return ""
+
+
+# --- Without a job: the CLI ---------------------------------------------------------------------
+
+
+def import_file(*, path, node, user=None, dry_run=False, valid_only=False):
+    """Check, and unless ``dry_run`` write, one file: the rules of the admin, no preview step.
+
+    Returns the ImportResult; ``result.written`` says whether anything was kept.
+    """
+    require_import_right(user, node)
+    with Path(path).open("rb") as handle, open_table(handle) as table:
+        importer = RosterImporter(node, user, source_name=Path(path).name)
+        if dry_run:
+            return importer.run(table)
+        try:
+            with transaction.atomic():
+                OrgNode.objects.select_for_update().get(pk=node.pk)
+                result = importer.run(table, write=True, valid_only=valid_only)
+                log(
+                    node,
+                    "rosters.import",
+                    user=user,
+                    data={"file": Path(path).name, "counts": result.plan()},
+                )
+        except ImportAborted as exc:
+            return exc.result
+    return result
