@@ -33,6 +33,12 @@ VOLUNTEER_NAMES = {
     "S": "钱七",
 }
 
+# Membership key -> the nodes through which it is reached (its node, the home).
+MEMBERSHIP_NODES = {
+    **{key: (key,) for key in VOLUNTEER_NODES},
+    "B1@S": ("S", "B1"),
+}
+
 # username -> (role, node key) of its one grant; None: no registry role.
 GRANTS = {
     "federation": (roles.ADMIN, "fed"),
@@ -51,6 +57,51 @@ def ancestors(key, *, inclusive=True):
         chain.append(parent)
         parent = PARENTS[parent]
     return chain
+
+
+# --- The oracle: what each test user may do, from GRANTS and PARENTS only ----------
+
+
+def holds(username, codename, node_key, *, strict=False):
+    """Does the user's grant reach ``node_key`` (strictly above it, if ``strict``)?"""
+    if username == "super":
+        return True
+    grant = GRANTS.get(username)
+    if grant is None:
+        return False
+    role, anchor = grant
+    return codename in role.codenames and anchor in ancestors(
+        node_key, inclusive=not strict
+    )
+
+
+def holds_anywhere(username, codename):
+    if username == "super":
+        return True
+    grant = GRANTS.get(username)
+    return grant is not None and codename in grant[0].codenames
+
+
+def is_federation_admin(username):
+    if username == "super":
+        return True
+    grant = GRANTS.get(username)
+    return (
+        grant is not None
+        and grant[1] == "fed"
+        and roles.MANAGE_NODE in grant[0].codenames
+    )
+
+
+def visible_memberships(username, memberships):
+    """Keys of ``memberships`` reachable through their node or the volunteer's home."""
+    return {
+        key
+        for key in memberships
+        if any(
+            holds(username, roles.VIEW_REGISTRY, node) for node in MEMBERSHIP_NODES[key]
+        )
+    }
 
 
 def build_world():

@@ -1,7 +1,7 @@
 """Permission matrix: every registry admin URL × role × own/foreign record.
 
-Expected answers come from an oracle that walks the written-out parent map of
-the test tree (admin_world.PARENTS) and the role definitions, not from the
+Expected answers come from the oracle in admin_world, which walks the
+written-out parent map of the test tree and the role definitions, not the
 selectors or the permission policies under test:
 
 - anonymous: redirected to the login page;
@@ -24,7 +24,15 @@ from registry.models import (
     TargetGroup,
 )
 
-from .admin_world import GRANTS, PARENTS, VOLUNTEER_NODES, ancestors, build_world
+from .admin_world import (
+    MEMBERSHIP_NODES,
+    PARENTS,
+    VOLUNTEER_NODES,
+    build_world,
+    holds,
+    holds_anywhere,
+    is_federation_admin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,41 +46,11 @@ REVEAL = roles.REVEAL_ID_NUMBER
 MANAGE = roles.MANAGE_NODE
 GRANT = roles.MANAGE_GRANTS
 
-# --- The oracle -----------------------------------------------------------------
-
-
-def holds(username, codename, node_key, *, strict=False):
-    """Does the user's grant reach ``node_key`` (strictly above it, if ``strict``)?"""
-    if username == "super":
-        return True
-    grant = GRANTS.get(username)
-    if grant is None:
-        return False
-    role, anchor = grant
-    return codename in role.codenames and anchor in ancestors(
-        node_key, inclusive=not strict
-    )
-
-
-def holds_anywhere(username, codename):
-    if username == "super":
-        return True
-    grant = GRANTS.get(username)
-    return grant is not None and codename in grant[0].codenames
-
-
-def is_federation_admin(username):
-    if username == "super":
-        return True
-    grant = GRANTS.get(username)
-    return grant is not None and grant[1] == "fed" and MANAGE in grant[0].codenames
-
-
 # Records by model: key -> the nodes through which rights on it are granted.
 NODE_RECORDS = {key: (key,) for key in ("A", "A1a", "B1")}
 VOLUNTEER_RECORDS = {key: (key,) for key in ("A1a", "B1")}
 # "B1@S": the B1 volunteer's 社区报到 at station S (reachable through S or B1).
-MEMBERSHIP_RECORDS = {"A1a": ("A1a",), "B1@S": ("S", "B1")}
+MEMBERSHIP_RECORDS = {key: MEMBERSHIP_NODES[key] for key in ("A1a", "B1@S")}
 
 
 def expect_object(username, record_nodes, codename, *, strict=False):

@@ -1,0 +1,189 @@
+"""Privacy and audit in the registry admin: masking, the logged reveal, history."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from registry import roles, services
+from registry.models import IDNumberReveal, RegistryLogEntry
+
+from .admin_world import build_world
+from .factories import id_number
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return build_world()
+
+
+def page(client, world, username, url_name, *args, query=""):
+    client.force_login(world[3][username])
+    response = client.get(reverse(url_name, args=args) + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def export_text(client, url_name, fmt):
+    response = client.get(reverse(url_name) + f"?export={fmt}")
+    content = b"".join(response.streaming_content)
+    if fmt == "csv":
+        return content.decode("utf-8")
+    sheet = load_workbook(io.BytesIO(content)).active
+    return "\n".join(
+        ",".join("" if cell is None else str(cell) for cell in row)
+        for row in sheet.iter_rows(values_only=True)
+    )
+
+
+@pytest.mark.parametrize("username", ["super", "corps", "team"])
+def test_full_id_numbers_never_appear_in_listings_pages_or_exports(
+    client, world, username
+):
+    volunteer = world[1]["A1a"]
+    texts = [
+        page(client, world, username, "registry_volunteer:index"),
+        page(client, world, username, "registry_volunteer:inspect", volunteer.pk),
+        page(client, world, username, "registry_volunteer:edit", volunteer.pk),
+        export_text(client, "registry_volunteer:index", "csv"),
+        export_text(client, "registry_volunteer:index", "xlsx"),
+    ]
+    for text in texts:
+        assert volunteer.id_number not in text
+        assert volunteer.masked_id_number in text
+    assert (
+        volunteer.masked_id_number
+        == f"{volunteer.id_number[:6]}{'*' * 10}{volunteer.id_number[-2:]}"
+    )
+
+
+def test_phones_are_masked_for_the_viewer_only(client, world):
+    mine, theirs = world[1]["B1"], world[1]["A1a"]
+    for text in (
+        page(client, world, "viewer", "registry_volunteer:index"),
+        page(client, world, "viewer", "registry_volunteer:inspect", mine.pk),
+        export_text(client, "registry_volunteer:index", "csv"),
+    ):
+        assert mine.mobile not in text
+        assert f"{mine.mobile[:3]}****{mine.mobile[-4:]}" in text
+    for text in (
+        page(client, world, "team", "registry_volunteer:index"),
+        page(client, world, "team", "registry_volunteer:inspect", theirs.pk),
+        export_text(client, "registry_volunteer:index", "csv"),
+    ):
+        assert theirs.mobile in text
+
+
+def test_reveal_button_only_for_roles_that_may_reveal(client, world):
+    volunteer = world[1]["B1"]
+    assert "显示完整号码" in page(
+        client, world, "federation", "registry_volunteer:inspect", volunteer.pk
+    )
+    assert "显示完整号码" not in page(
+        client, world, "viewer", "registry_volunteer:inspect", volunteer.pk
+    )
+
+
+def test_reveal_shows_the_number_once_and_logs_who_saw_it(client, world):
+    volunteer, user = world[1]["A1a"], world[3]["team"]
+    client.force_login(user)
+    response = client.post(
+        reverse("registry_volunteer:reveal", args=[volunteer.pk]),
+        {"reason": "核对身份证"},
+        REMOTE_ADDR="10.0.0.8",
+    )
+    assert response.status_code == 200
+    assert volunteer.id_number in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    reveal = IDNumberReveal.objects.get()
+    assert (reveal.volunteer, reveal.user, reveal.reason, reveal.ip_address) == (
+        volunteer,
+        user,
+        "核对身份证",
+        "10.0.0.8",
+    )
+    # Afterwards the record's page is masked again; the history tells who looked.
+    assert volunteer.id_number not in page(
+        client, world, "team", "registry_volunteer:inspect", volunteer.pk
+    )
+    history = page(client, world, "corps", "registry_volunteer:history", volunteer.pk)
+    assert "查看了完整身份证号码（原因：核对身份证）" in history
+
+
+def test_editors_correct_an_id_number_without_seeing_it(client, world):
+    volunteer = world[1]["A1a"]
+    client.force_login(world[3]["team"])
+    url = reverse("registry_volunteer:edit", args=[volunteer.pk])
+    form = client.get(url).context["form"]
+    assert form["id_number"].value() == ""
+    assert volunteer.masked_id_number in form.fields["id_number"].help_text
+    data = {"name": "李四", "status": "registered", "id_number": ""}
+    assert client.post(url, data).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.id_number == world[1]["A1a"].id_number  # blank keeps it
+    corrected = id_number()
+    assert client.post(url, {**data, "id_number": corrected}).status_code == 302
+    volunteer.refresh_from_db()
+    assert volunteer.id_number == corrected
+
+
+def test_a_wrong_id_number_gets_a_chinese_message(client, world):
+    volunteer = world[1]["A1a"]
+    client.force_login(world[3]["team"])
+    body, check = volunteer.id_number[:-1], volunteer.id_number[-1]
+    wrong = body + ("0" if check != "0" else "1")
+    response = client.post(
+        reverse("registry_volunteer:edit", args=[volunteer.pk]),
+        {"name": "李四", "status": "registered", "id_number": wrong},
+    )
+    assert response.context["form"].errors["id_number"] == [
+        f"身份证号码校验位错误：最后一位应为 {check}，请核对号码"
+    ]
+    volunteer.refresh_from_db()
+    assert volunteer.id_number == body + check
+
+
+def test_transfers_and_grants_appear_on_the_records_history(client, world):
+    nodes, volunteers, users = world[0], world[1], world[3]
+    client.force_login(users["corps"])
+    client.post(
+        reverse("registry_volunteer:transfer", args=[volunteers["A1a"].pk]),
+        {
+            "to_node": nodes["A2"].pk,
+            "role": "member",
+            "on": str(volunteers["A1a"].memberships.get().start_date),
+        },
+    )
+    client.post(
+        reverse("registry_orgnode:permissions", args=[nodes["A2"].pk]),
+        {"username": "norole", "role": roles.VIEWER.key},
+    )
+    history = page(
+        client, world, "corps", "registry_volunteer:history", volunteers["A1a"].pk
+    )
+    assert "从“分队A1a”调至“队A2”" in history
+    history = page(client, world, "corps", "registry_orgnode:history", nodes["A2"].pk)
+    assert "授予用户“norole”“查看”角色" in history
+    assert RegistryLogEntry.objects.filter(
+        action="registry.grant", user=users["corps"]
+    ).exists()
+
+
+def test_admin_edits_are_logged_with_their_node(client, world):
+    volunteers, users = world[1], world[3]
+    client.force_login(users["team"])
+    client.post(
+        reverse("registry_volunteer:edit", args=[volunteers["A1"].pk]),
+        {"name": "张三丰", "status": "registered", "id_number": ""},
+    )
+    entry = RegistryLogEntry.objects.get(action="wagtail.edit")
+    assert (entry.user, entry.org_node, entry.label) == (
+        users["team"],
+        world[0]["A1"],
+        "张三丰",
+    )
+    services.volunteer_delete(volunteer=volunteers["A1"], by_user=users["corps"])
+    assert RegistryLogEntry.objects.filter(action="wagtail.delete").exists()
