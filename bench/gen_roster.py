@@ -16,6 +16,7 @@ messy: the same layout with the faults real spreadsheets have; column K
 gbk:   a plain CSV header + rows, encoded GBK as older Excel saves it.
 Needs openpyxl for .xlsx output.
 """
+
 import argparse
 import csv
 import datetime as dt
@@ -26,7 +27,16 @@ SURNAMES = "陈李黄张伍刘梁谭关赵林周吴何马朱胡郭罗郑谢许�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰梅琳雪婷慧颖佳俊豪宇浩然子轩欣怡诗涵梓晨嘉瑞思远文博雅琪晓东海燕春秋冬振兴永健德胜金凤翠"
 REGIONS = ["440781", "440703", "440704", "440705", "440783", "440784", "440785"]
 EDUCATION = ["初中", "高中", "中专", "大专", "本科", "硕士研究生", "博士研究生"]
-DEPTS = ["办公室", "组织股", "宣传股", "综合股", "财务股", "业务一股", "业务二股", "人事股"]
+DEPTS = [
+    "办公室",
+    "组织股",
+    "宣传股",
+    "综合股",
+    "财务股",
+    "业务一股",
+    "业务二股",
+    "人事股",
+]
 TITLES = ["科员", "办事员", "副股长", "股长", "文员", "主任", "副主任", "经理", "干部"]
 POLITICAL = ["中共党员", "中共党员", "中共党员", "中共预备党员", "共青团员", "群众"]
 # GB 11643 weights: 2**(17 - i) mod 11. The shared copy this came from had the
@@ -35,13 +45,25 @@ WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK = "10X98765432"
 TODAY = dt.date(2026, 11, 1)
 
-HEADER = ["序号", "姓名", "性别", "出生年月", "学历", "部门及职务", "入党时间", "电话", "备注", "身份证号码", "政治面貌"]
+HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "学历",
+    "部门及职务",
+    "入党时间",
+    "电话",
+    "备注",
+    "身份证号码",
+    "政治面貌",
+]
 
 
 def id_number(region, born, seq):
     """An 18-digit resident ID with a valid check digit; odd seq = male."""
     body = f"{region}{born:%Y%m%d}{seq:03d}"
-    total = sum(int(d) * w for d, w in zip(body, WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True))
     return body + CHECK[total % 11]
 
 
@@ -54,16 +76,26 @@ def person(rng, i):
     political = rng.choice(POLITICAL)
     joined = ""
     if political.startswith("中共"):
-        j = born + dt.timedelta(days=365 * rng.randrange(19, 40) + rng.randrange(0, 365))
-        if j > TODAY:  # too young to have joined that late: a member of a few years' standing
+        j = born + dt.timedelta(
+            days=365 * rng.randrange(19, 40) + rng.randrange(0, 365)
+        )
+        if (
+            j > TODAY
+        ):  # too young to have joined that late: a member of a few years' standing
             j = TODAY - dt.timedelta(days=rng.randrange(30, 365 * 3))
-        if political == "中共预备党员":  # probationary members joined within the last year
+        if (
+            political == "中共预备党员"
+        ):  # probationary members joined within the last year
             j = TODAY - dt.timedelta(days=rng.randrange(1, 360))
         joined = j.strftime("%Y.%m.%d")
-    phone = rng.choice(["138", "139", "137", "135", "150", "159", "186", "188", "133"]) + f"{rng.randrange(0, 10**8):08d}"
+    phone = (
+        rng.choice(["138", "139", "137", "135", "150", "159", "186", "188", "133"])
+        + f"{rng.randrange(0, 10**8):08d}"
+    )
     return {
         "序号": i,
-        "姓名": rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))),
+        "姓名": rng.choice(SURNAMES)
+        + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))),
         "性别": "男" if male else "女",
         "出生年月": f"{born.year}-{born.month}",
         "学历": rng.choice(EDUCATION),
@@ -120,46 +152,77 @@ def messy_rows(rng):
 
     for r in base[:10]:
         add(r, "导入")
-    r = dict(base[10]); r["出生年月"] = dt.datetime(int(r["出生年月"][:4]), int(r["出生年月"].split("-")[1]), 1)
+    r = dict(base[10])
+    r["出生年月"] = dt.datetime(
+        int(r["出生年月"][:4]), int(r["出生年月"].split("-")[1]), 1
+    )
     add(r, "导入：出生年月为 Excel 日期单元格")
-    r = dict(base[11]); y, m = r["出生年月"].split("-"); r["出生年月"] = f"{y}.{int(m):02d}"
+    r = dict(base[11])
+    y, m = r["出生年月"].split("-")
+    r["出生年月"] = f"{y}.{int(m):02d}"
     add(r, "导入：出生年月写作 YYYY.MM")
-    r = dict(base[12]); y, m = r["出生年月"].split("-"); r["出生年月"] = f"{y}年{m}月"
+    r = dict(base[12])
+    y, m = r["出生年月"].split("-")
+    r["出生年月"] = f"{y}年{m}月"
     add(r, "导入：出生年月写作 YYYY年M月")
-    r = dict(base[13]); r["入党时间"] = "2008/7/1"
+    r = dict(base[13])
+    r["入党时间"] = "2008/7/1"
     add(r, "导入：入党时间写作 YYYY/M/D")
-    r = dict(base[14]); r["姓名"] = " " + r["姓名"] + "　"
+    r = dict(base[14])
+    r["姓名"] = " " + r["姓名"] + "　"
     add(r, "导入：姓名前后有半角/全角空格，应去除")
-    r = dict(base[15]); r["电话"] = r["电话"][:3] + "-" + r["电话"][3:7] + " " + r["电话"][7:]
+    r = dict(base[15])
+    r["电话"] = r["电话"][:3] + "-" + r["电话"][3:7] + " " + r["电话"][7:]
     add(r, "导入：电话含分隔符，应规范为11位")
-    r = dict(base[16]); r["身份证号码"] = r["身份证号码"].translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    r = dict(base[16])
+    r["身份证号码"] = r["身份证号码"].translate(
+        str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    )
     add(r, "导入：身份证号为全角字符，应转半角")
     r = dict(base[17])
     if r["身份证号码"].endswith("X"):
         r["身份证号码"] = r["身份证号码"][:-1] + "x"
     add(r, "导入：身份证末位小写 x 应视同 X")
-    r = dict(base[18]); r["性别"] = "女" if r["性别"] == "男" else "男"
+    r = dict(base[18])
+    r["性别"] = "女" if r["性别"] == "男" else "男"
     add(r, "拒绝：性别与身份证号第17位不符")
-    r = dict(base[19]); r["身份证号码"] = r["身份证号码"][:-1] + ("0" if r["身份证号码"][-1] != "0" else "1")
+    r = dict(base[19])
+    r["身份证号码"] = r["身份证号码"][:-1] + (
+        "0" if r["身份证号码"][-1] != "0" else "1"
+    )
     add(r, "拒绝：身份证号校验位错误")
-    r = dict(base[20]); r["身份证号码"] = float(r["身份证号码"][:17] + "0") if not r["身份证号码"].endswith("X") else 4.40781e17
+    r = dict(base[20])
+    r["身份证号码"] = (
+        float(r["身份证号码"][:17] + "0")
+        if not r["身份证号码"].endswith("X")
+        else 4.40781e17
+    )
     add(r, "拒绝：身份证号被 Excel 存成数字，已丢失精度")
-    r = dict(base[21]); r["姓名"] = ""
+    r = dict(base[21])
+    r["姓名"] = ""
     add(r, "拒绝：姓名为空")
     add(dict(base[0]), "拒绝或合并：与第1行身份证号重复")
-    r = dict(base[22]); r["电话"] = "1234"
+    r = dict(base[22])
+    r["电话"] = "1234"
     add(r, "拒绝：电话不是有效号码")
-    r = dict(base[23]); r["出生年月"] = "1890-1"
+    r = dict(base[23])
+    r["出生年月"] = "1890-1"
     add(r, "拒绝：出生年月与身份证号不符")
-    r = dict(base[24]); r["学历"] = "本科学历"
+    r = dict(base[24])
+    r["学历"] = "本科学历"
     add(r, "导入：学历同义写法，应归一为“本科”")
-    r = dict(base[25]); r["姓名"] = "=HYPERLINK(\"http://example.invalid\",\"点我\")"
+    r = dict(base[25])
+    r["姓名"] = '=HYPERLINK("http://example.invalid","点我")'
     add(r, "拒绝或原样保存为文本：公式注入，导出时必须转义")
-    r = dict(base[26]); r["入党时间"] = "2099.01.01"
+    r = dict(base[26])
+    r["入党时间"] = "2099.01.01"
     add(r, "拒绝：入党时间在未来")
-    r = dict(base[27]); r["政治面貌"] = "群众"; r["入党时间"] = "2005.03.01"
+    r = dict(base[27])
+    r["政治面貌"] = "群众"
+    r["入党时间"] = "2005.03.01"
     add(r, "拒绝：政治面貌为群众却填写入党时间")
-    r = dict(base[28]); r["身份证号码"] = ""
+    r = dict(base[28])
+    r["身份证号码"] = ""
     add(r, "导入为待补全：无身份证号（样本名册本无此列）")
     for r in base[29:]:
         add(r, "导入")
@@ -169,7 +232,9 @@ def messy_rows(rng):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("kind", choices=["clean", "messy", "gbk"])
     ap.add_argument("out")
     ap.add_argument("--rows", type=int, default=30)

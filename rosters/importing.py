@@ -209,6 +209,9 @@ class RosterImporter:
         self.claimed = {}  # volunteer pk -> the row that matched it
         self.node_people = None
         self.writing = False
+        self.volunteer_type = ContentType.objects.get_for_model(
+            Volunteer, for_concrete_model=False
+        )
 
     # --- The pass -------------------------------------------------------------------
 
@@ -621,7 +624,7 @@ class RosterImporter:
         if candidate.changed_fields:
             data["fields"] = [FIELD_LABELS[name] for name in candidate.changed_fields]
         return RegistryLogEntry(
-            content_type=_volunteer_content_type(),
+            content_type=self.volunteer_type,
             label=volunteer.name,
             action=action,
             data=data,
@@ -673,10 +676,6 @@ def _duplicate_message(first, what):
 
 def _cell(values, index):
     return values[index] if index < len(values) else None
-
-
-def _volunteer_content_type():
-    return ContentType.objects.get_for_model(Volunteer, for_concrete_model=False)
 
 
 def _display(volunteer, name, show_full_ids):

@@ -261,12 +261,30 @@ def _finish(job, result):
 def _fail(job, message, result=None):
     job.status = RosterImport.Status.FAILED
     job.message = message
-    fields = ["status", "message", "failed_file"]
+    # A failed import cannot be confirmed again: the upload is of no more use.
+    job.file.delete(save=False)
+    fields = ["status", "message", "file", "failed_file"]
     if result is not None:
         job.result = result
         fields.append("result")
     job.save(update_fields=fields)
     return job
+
+
+def prune_imports(older_than):
+    """Delete the files of imports started before ``older_than`` and no longer running.
+
+    Uploads and failed-rows files hold ID numbers; the records stay.
+    """
+    pruned = 0
+    stale = RosterImport.objects.filter(created_at__lt=older_than).exclude(
+        status__in=[RosterImport.Status.CHECKING, RosterImport.Status.IMPORTING]
+    )
+    for job in stale.exclude(file="", failed_file=""):
+        job.delete_files()
+        job.save(update_fields=["file", "failed_file"])
+        pruned += 1
+    return pruned
 
 
 # --- Inline or in the background ------------------------------------------------------------

@@ -103,6 +103,7 @@ def test_row_errors_shown_in_chinese_and_nothing_written_by_default(
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.message == "有9行未通过检查，按“全部成功才导入”的规则，没有导入任何数据"
+    assert not job.file  # it cannot be confirmed again: the upload is gone
     assert page_messages(manager_client.get(response.url)) == [job.message]
     assert Volunteer.objects.count() == 0
 

@@ -1,12 +1,17 @@
 """manage.py import_roster: the admin's rules, counts, JSON errors and exit status."""
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from registry.models import RegistryLogEntry, Volunteer
+from rosters import services
+from rosters.models import RosterImport
 
 from .conftest import FIXTURES
 from .files import person, xlsx_bytes
@@ -115,3 +120,30 @@ def test_unreadable_file(nodes, tmp_path):
     assert json.loads(out)["message"] == str(error)
     _out, error = import_roster(tmp_path / "missing.xlsx", "--org", nodes["A1"].code)
     assert str(error) == f"找不到文件“{tmp_path / 'missing.xlsx'}”"
+
+
+def test_prune_deletes_old_files_but_keeps_the_record(nodes, info_manager):
+    upload = SimpleUploadedFile("名册.xlsx", xlsx_bytes([person(1, 电话="1")]))
+    old = services.check_import(
+        services.create_import(node=nodes["A1"], user=info_manager, upload=upload)
+    )
+    recent = services.create_import(
+        node=nodes["A1"],
+        user=info_manager,
+        upload=SimpleUploadedFile("新.xlsx", xlsx_bytes([person(2)])),
+    )
+    assert old.file and old.failed_file
+    RosterImport.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(hours=25)
+    )
+    out = StringIO()
+    call_command("prune_roster_imports", stdout=out)
+    assert out.getvalue().strip() == "已删除1次导入的文件。"
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (bool(old.file), bool(old.failed_file), old.status) == (
+        False,
+        False,
+        "checked",
+    )
+    assert recent.file
