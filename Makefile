@@ -44,6 +44,7 @@ lint test: export DJANGO_SETTINGS_MODULE := website.settings_test
 test: SYSTEM_DEPS_FLAGS := --tests
 
 lint: install
+	@mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run --noinput

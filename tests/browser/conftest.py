@@ -8,6 +8,8 @@ Fixtures for journeys through the public site and the Wagtail admin:
   that is not for the live server aborted and recorded in ``offsite_requests``;
   the test errors at teardown if any was attempted, and a screenshot of a
   failed test is saved.
+- ``site_db``: the database as migrations left it (Wagtail's root page and
+  default site), restored before each test; ``page`` requests it.
 - ``screenshot``: ``screenshot(page, "01-home")`` saves a PNG under
   ``test-results/screenshots/<test name>/``.
 - ``login(page, live_server, username, password)``: signs in to the admin.
@@ -21,9 +23,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-# Playwright's sync API runs an asyncio loop in this thread, so Django's
-# async-unsafe guard would refuse ORM calls made by the tests themselves.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Every URL the browser may load is on loopback; "localhost" could resolve to ::1.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
 
@@ -56,7 +55,7 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        message = f"浏览器测试需要 {CHROMIUM}（Debian 的 chromium 软件包），请运行 make system-deps 安装。"
+        message = f"浏览器测试需要 {CHROMIUM}（Debian 的 chromium 软件包），请运行 bash scripts/install-system-deps.sh --tests 安装（make test 会自动安装）。"
         if running_in_ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
@@ -69,7 +68,10 @@ def browser():
     # tests would get fresh ones that lack the test database's state (the data
     # serialized for rollback, the shared in-memory SQLite connection).
     wrappers = {alias: connections[alias] for alias in connections}
-    with sync_playwright() as playwright:
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        # For the same reason Django's async-unsafe guard would refuse the ORM
+        # calls the tests make between browser steps.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         for alias, wrapper in wrappers.items():
             connections[alias] = wrapper
         chromium = playwright.chromium.launch(

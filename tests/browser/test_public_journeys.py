@@ -89,6 +89,19 @@ def test_header_search_finds_the_plan_with_the_term_highlighted(
     expect(result.locator(".snippet mark").first).to_have_text("宣传员")
 
 
+def test_main_menu_leads_to_the_downloads_and_marks_it_current(
+    page, live_server, seeded
+):
+    page.goto(live_server.url + "/")
+    menu = page.get_by_role("navigation", name="主导航")
+    menu.get_by_role("link", name="表格下载").click()
+    expect(page.locator("h1")).to_have_text("表格下载")
+    expect(menu.get_by_role("link", name="表格下载")).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(menu.locator("[aria-current]")).to_have_count(1)
+
+
 def test_skip_link_is_the_first_stop_and_moves_focus_to_main(page, live_server, seeded):
     page.goto(live_server.url + "/")
     page.keyboard.press("Tab")
