@@ -5,10 +5,13 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from . import roles, selectors
 from .choices import Gender, PoliticalStatus
+from .forms import NodeSelect
 from .models import Membership, OrgNode, Volunteer
 
 
 class NodeModelChoiceField(django_filters.fields.ModelChoiceField):
+    widget = NodeSelect
+
     def label_from_instance(self, obj):
         return "　" * (obj.depth - 1) + obj.name
 
