@@ -10,13 +10,15 @@ record is the same whichever view is asked.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import flatatt
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.generic.edit import FormView
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -49,6 +51,39 @@ class LinkColumn(PlainColumn):
             '<td class="title"><div class="title-wrapper"><a href="{}">{}</a></div></td>',
             self.get_url(instance),
             self.get_value(instance),
+        )
+
+
+class PlainTable(Table):
+    """A table of PlainColumns, its rows built without templates (see PlainColumn)."""
+
+    def render_html(self, parent_context=None):
+        context = self.get_context_data(parent_context or {})
+        columns = list(self.columns.values())
+        headers = format_html_join(
+            "", "{}", ((column.render_header_html(context),) for column in columns)
+        )
+        rows = format_html_join(
+            "",
+            "<tr{}>{}</tr>",
+            (
+                (
+                    flatatt(self.get_row_attrs(instance)),
+                    mark_safe(
+                        "".join(
+                            column.render_cell_html(instance, context)
+                            for column in columns
+                        )
+                    ),
+                )
+                for instance in self.data
+            ),
+        )
+        return format_html(
+            "<table{}><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+            flatatt(self.attrs),
+            headers,
+            rows,
         )
 
 

@@ -29,6 +29,7 @@ class VolunteerIndexView(generic.IndexView):
     """Listing, search (name, pinyin, ID tail, phone, 注册义工号) and export."""
 
     default_ordering = "pinyin"
+    table_class = generic.PlainTable
 
     def search_queryset(self, queryset):
         if not self.is_searching:
