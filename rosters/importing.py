@@ -281,10 +281,9 @@ class RosterImporter:
         candidate = Candidate(number=number, values=values, fields={})
         columns = table.columns
         for key, (model_field, parser) in FIELD_PARSERS.items():
-            index = columns.get(key)
-            if index is None:
+            if key not in columns:
                 continue
-            value = values[index] if index < len(values) else None
+            value = _cell(values, columns[key])
             try:
                 candidate.fields[model_field] = parser(value, self.today)
             except rules.CellError as exc:

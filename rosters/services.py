@@ -66,7 +66,8 @@ def create_import(*, node, user, upload):
     """Keep the uploaded file and decide inline or background; FileRejected if unreadable."""
     require_import_right(user, node)
     with open_table(upload) as table:
-        estimated = table.estimated_rows
+        # A workbook without a stored size: guess generously from the bytes.
+        estimated = table.estimated_rows or upload.size // 50
     job = RosterImport(
         node=node,
         user=user,
