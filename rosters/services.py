@@ -11,6 +11,7 @@ Large files run both passes in the background (rosters.tasks).
 import hashlib
 import logging
 import tempfile
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -185,6 +186,10 @@ def check_confirmation(job, user, token):
         raise ConfirmationRefused(
             "这份确认信息不是为您的这次导入签发的，没有导入任何数据"
         )
+    try:
+        require_import_right(user, job.node)
+    except PermissionDenied as exc:
+        raise ConfirmationRefused(str(exc)) from None
     if job.status != RosterImport.Status.CHECKED:
         raise ConfirmationRefused(
             f"这次导入的状态是“{job.get_status_display()}”，不能再确认"
@@ -203,7 +208,11 @@ def check_confirmation(job, user, token):
 
 def apply_import(job, *, valid_only, expected):
     """The writing pass in one transaction; anything short of success writes nothing."""
-    require_import_right(job.user, job.node)
+    try:
+        # Checked again: a right may have been revoked since the upload.
+        require_import_right(job.user, job.node)
+    except PermissionDenied as exc:
+        return _fail(job, str(exc))
     job.status = RosterImport.Status.IMPORTING
     job.mode = RosterImport.Mode.VALID_ONLY if valid_only else RosterImport.Mode.ALL
     job.save(update_fields=["status", "mode"])
@@ -218,11 +227,11 @@ def apply_import(job, *, valid_only, expected):
             sink.set_headers(table.headers)
             try:
                 with transaction.atomic():
-                    # Imports into one node wait for each other; across nodes the
-                    # unique 身份证号码 constraint refuses the second writer.
-                    OrgNode.objects.select_for_update().get(pk=job.node_id)
-                    result = _importer(job, sink).run(
-                        table, write=True, valid_only=valid_only, expected=expected
+                    result = _write(
+                        _importer(job, sink),
+                        table,
+                        valid_only=valid_only,
+                        expected=expected,
                     )
                     _finish(job, result)
             except ImportAborted as exc:
@@ -244,19 +253,35 @@ def apply_import(job, *, valid_only, expected):
     return job
 
 
+def _write(importer, table, *, valid_only, expected=None):
+    """The writing pass, logged on the node; ImportAborted rolls it back."""
+    with transaction.atomic():
+        # Imports into one node wait for each other; across nodes the unique
+        # 身份证号码 constraint refuses the second writer.
+        OrgNode.objects.select_for_update().get(pk=importer.node.pk)
+        result = importer.run(
+            table, write=True, valid_only=valid_only, expected=expected
+        )
+        log(
+            importer.node,
+            "rosters.import",
+            user=importer.user,
+            uuid=importer.import_uuid,
+            data={
+                "file": importer.source_name,
+                "counts": result.plan(),
+                "valid_only": valid_only,
+            },
+        )
+    return result
+
+
 def _finish(job, result):
     job.result = result.as_json()
     job.status = RosterImport.Status.IMPORTED
     job.imported_at = timezone.now()
     job.message = ""
     job.save(update_fields=["result", "status", "imported_at", "message"])
-    log(
-        job.node,
-        "rosters.import",
-        user=job.user,
-        uuid=job.uuid,
-        data={"file": job.original_name, "counts": job.counts, "mode": job.mode},
-    )
 
 
 def _fail(job, message, result=None):
@@ -350,19 +375,12 @@ def import_file(*, path, node, user=None, dry_run=False, valid_only=False):
     """
     require_import_right(user, node)
     with Path(path).open("rb") as handle, open_table(handle) as table:
-        importer = RosterImporter(node, user, source_name=Path(path).name)
+        importer = RosterImporter(
+            node, user, import_uuid=uuid.uuid4(), source_name=Path(path).name
+        )
         if dry_run:
             return importer.run(table)
         try:
-            with transaction.atomic():
-                OrgNode.objects.select_for_update().get(pk=node.pk)
-                result = importer.run(table, write=True, valid_only=valid_only)
-                log(
-                    node,
-                    "rosters.import",
-                    user=user,
-                    data={"file": Path(path).name, "counts": result.plan()},
-                )
+            return _write(importer, table, valid_only=valid_only)
         except ImportAborted as exc:
             return exc.result
-    return result

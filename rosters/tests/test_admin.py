@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from registry import roles
 from registry.models import RegistryLogEntry, Volunteer
+from registry.services import grant_role, revoke_role
 from registry.tests.factories import make_user, make_volunteer
 from rosters import services
 from rosters.models import RosterImport
@@ -423,3 +424,34 @@ def test_imports_of_dissolved_nodes_refused(manager_client, nodes):
     assert page_messages(manager_client.get(response.url)) == [
         "“分队A1a”已撤销，不能再导入名册"
     ]
+
+
+def test_right_revoked_after_preview(manager_client, nodes, checked_job, info_manager):
+    token = preview(manager_client, checked_job).context["confirm_all"]["token"].value()
+    # Downgraded to 查看: still in the admin, no longer allowed to import.
+    grant_role(
+        granted_by=None, user_or_group=info_manager, role=roles.VIEWER, node=nodes["A1"]
+    )
+    response = confirm(manager_client, checked_job, token=token)
+    assert page_messages(manager_client.get(response.url)) == [
+        "您没有向“队A1”导入名册的权限"
+    ]
+    checked_job.refresh_from_db()
+    assert checked_job.status == "checked"
+    assert Volunteer.objects.count() == 0
+
+
+def test_right_revoked_while_queued(manager_client, nodes, info_manager, settings):
+    settings.ROSTER_IMPORT_BACKGROUND_ROWS = 5
+    upload(manager_client, nodes["A1"], xlsx_bytes([person(n) for n in range(1, 11)]))
+    job = RosterImport.objects.get()
+    check_roster_import.call(job.pk)
+    confirm(manager_client, job)
+    revoke_role(revoked_by=None, user_or_group=info_manager, node=nodes["A1"])
+    job.refresh_from_db()
+    apply_roster_import.call(
+        *DBTaskResult.objects.get(id=job.task_id).args_kwargs["args"]
+    )
+    job.refresh_from_db()
+    assert (job.status, job.message) == ("failed", "您没有向“队A1”导入名册的权限")
+    assert Volunteer.objects.count() == 0
