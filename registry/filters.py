@@ -5,12 +5,20 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from . import roles, selectors
 from .choices import Gender, PoliticalStatus
-from .forms import NodeSelect
+from .forms import PlainSelect
 from .models import Membership, OrgNode, Volunteer
 
 
+class PlainChoiceFilter(django_filters.ChoiceFilter):
+    """A choice filter whose select renders without templates (see PlainSelect)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", PlainSelect)
+        super().__init__(*args, **kwargs)
+
+
 class NodeModelChoiceField(django_filters.fields.ModelChoiceField):
-    widget = NodeSelect
+    widget = PlainSelect
 
     def label_from_instance(self, obj):
         return "　" * (obj.depth - 1) + obj.name
@@ -28,9 +36,11 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, path_field, **kwargs):
         kwargs.setdefault(
             "queryset",
-            lambda request: selectors.nodes_for_user(
-                request.user, roles.VIEW_REGISTRY
-            ).order_by("path"),
+            lambda request: (
+                selectors.nodes_for_user(request.user, roles.VIEW_REGISTRY)
+                .only("pk", "path", "depth", "name")
+                .order_by("path")
+            ),
         )
         super().__init__(*args, **kwargs)
         self.path_field = path_field
@@ -42,8 +52,8 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
 
 
 class OrgNodeFilterSet(WagtailFilterSet):
-    kind = django_filters.ChoiceFilter(label="组织类型", choices=OrgNode.Kind.choices)
-    status = django_filters.ChoiceFilter(label="状态", choices=OrgNode.Status.choices)
+    kind = PlainChoiceFilter(label="组织类型", choices=OrgNode.Kind.choices)
+    status = PlainChoiceFilter(label="状态", choices=OrgNode.Status.choices)
 
     class Meta:
         model = OrgNode
@@ -52,11 +62,11 @@ class OrgNodeFilterSet(WagtailFilterSet):
 
 class VolunteerFilterSet(WagtailFilterSet):
     org_node = SubtreeFilter(label="所属组织（含下级）", path_field="org_node__path")
-    status = django_filters.ChoiceFilter(label="状态", choices=Volunteer.Status.choices)
-    political_status = django_filters.ChoiceFilter(
+    status = PlainChoiceFilter(label="状态", choices=Volunteer.Status.choices)
+    political_status = PlainChoiceFilter(
         label="政治面貌", choices=PoliticalStatus.choices
     )
-    gender = django_filters.ChoiceFilter(label="性别", choices=Gender.choices)
+    gender = PlainChoiceFilter(label="性别", choices=Gender.choices)
     is_party_activist = django_filters.BooleanFilter(label="入党积极分子")
 
     class Meta:
@@ -66,8 +76,8 @@ class VolunteerFilterSet(WagtailFilterSet):
 
 class MembershipFilterSet(WagtailFilterSet):
     node = SubtreeFilter(label="组织（含下级）", path_field="node__path")
-    kind = django_filters.ChoiceFilter(label="类型", choices=Membership.Kind.choices)
-    role = django_filters.ChoiceFilter(label="职务", choices=Membership.Role.choices)
+    kind = PlainChoiceFilter(label="类型", choices=Membership.Kind.choices)
+    role = PlainChoiceFilter(label="职务", choices=Membership.Role.choices)
     is_open = django_filters.BooleanFilter(
         label="仍在任", field_name="end_date", lookup_expr="isnull"
     )

@@ -248,3 +248,24 @@ def test_listing_queries_do_not_grow_with_the_page(
     assert counts[0] == counts[1], (
         f"{url}: {counts[0]} queries for {sizes[0]} rows, {counts[1]} for {sizes[1]}"
     )
+
+
+@pytest.mark.parametrize(
+    "query", ["", "q=cs", "ordering=-volunteer_number", "q=测试&ordering=-pinyin"]
+)
+def test_volunteer_pages_read_keys_first_hold_the_rows_of_one_step_paging(
+    client, query
+):
+    world = build_world()
+    _more_volunteers(world, 120)
+    client.force_login(world[3]["corps"])
+    url = reverse("registry_volunteer:index") + "?" + query
+    pages = []
+    for number in (1, 2, 3):
+        response = client.get(f"{url}&p={number}")
+        assert response.status_code == 200
+        pages.append([volunteer.pk for volunteer in response.context["object_list"]])
+    in_order = [v.pk for v in response.context["paginator"].object_list]
+    assert len(in_order) > 100
+    assert sum(pages, []) == in_order[: sum(len(page) for page in pages)]
+    assert [len(page) for page in pages[:2]] == [50, 50]

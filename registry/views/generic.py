@@ -10,6 +10,7 @@ record is the same whichever view is asked.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.generic.edit import FormView
 from wagtail.admin import messages
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, Table
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history, usage
@@ -85,6 +87,23 @@ class PlainTable(Table):
             headers,
             rows,
         )
+
+
+class KeysFirstPaginator(WagtailPaginator):
+    """A page read in two steps: its keys first, then only those rows.
+
+    Filtering, ordering and slicing pick the page's keys from an index that
+    covers the columns they read (see Volunteer.Meta.indexes), without
+    touching the table; only the page's rows are then read whole. Read in one
+    step, a search made PostgreSQL fetch every row of the scope from the
+    table to test it.
+    """
+
+    def _get_page(self, object_list, number, paginator):
+        if isinstance(object_list, QuerySet):
+            # The same conditions and order again: cheap on a page of keys.
+            object_list = self.object_list.filter(pk__in=object_list.values("pk"))
+        return super()._get_page(object_list, number, paginator)
 
 
 class ScopedMixin:

@@ -30,6 +30,7 @@ class VolunteerIndexView(generic.IndexView):
 
     default_ordering = "pinyin"
     table_class = generic.PlainTable
+    paginator_class = generic.KeysFirstPaginator
 
     def search_queryset(self, queryset):
         if not self.is_searching:
