@@ -23,7 +23,11 @@ def register_roster_urls():
 @hooks.register("register_admin_menu_item")
 def register_roster_menu_item():
     return RosterMenuItem(
-        "名册导入导出", reverse("rosters:index"), icon_name="table", order=310
+        "名册导入导出",
+        reverse("rosters:index"),
+        name="rosters",
+        icon_name="table",
+        order=310,
     )
 
 

@@ -2,6 +2,7 @@
 
 import html
 import io
+import itertools
 import re
 from datetime import date
 
@@ -305,6 +306,17 @@ def test_flow_and_downloads_render(seeded, client):
     assert "备注" in text
     downloads = client.get(DownloadsPage.objects.get().get_url())
     assert page_text(downloads).count("表格文件尚未上传") == 5
+
+
+def test_seeded_pages_never_skip_a_heading_level(seeded, client):
+    """Screen readers navigate by heading level: h1 → h2 → h3, never h1 → h3."""
+    for page in Page.objects.live().specific().filter(depth__gt=1):
+        content = client.get(page.get_url()).content.decode()
+        main = content[content.index("<main") : content.index("</main>")]
+        levels = [int(level) for level in re.findall(r"<h([1-6])[\s>]", main)]
+        assert levels and levels[0] == 1, page.title
+        for previous, level in itertools.pairwise(levels):
+            assert level <= previous + 1, f"{page.title}: h{previous} → h{level}"
 
 
 def test_home_page_lists_the_notice_and_sections(seeded, client):
