@@ -50,15 +50,28 @@ class RegistryModelViewSet(ModelViewSet):
     list_per_page = 50
     scope_select_related = ()
 
+    # Views about one record beyond Wagtail's own: {name: view class}, served
+    # at <name>/<pk>/; every view of the viewset gets "<name>_url_name".
+    object_views = {}
+
     def get_common_view_kwargs(self, **kwargs):
         return super().get_common_view_kwargs(
             scope_select_related=self.scope_select_related,
-            **self.get_extra_url_names(),
+            **{
+                f"{name}_url_name": self.get_url_name(name)
+                for name in self.object_views
+            },
             **kwargs,
         )
 
-    def get_extra_url_names(self):
-        return {}
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            *(
+                path(f"{name}/<int:pk>/", self.construct_view(view_class), name=name)
+                for name, view_class in self.object_views.items()
+            ),
+        ]
 
 
 class OrgNodeViewSet(RegistryModelViewSet):
@@ -68,6 +81,11 @@ class OrgNodeViewSet(RegistryModelViewSet):
     icon = "group"
     menu_label = "组织架构"
     index_view_class = nodes.OrgNodeIndexView
+    object_views = {
+        "permissions": grants.NodePermissionsView,
+        "revoke": grants.NodeRevokeView,
+        "move": nodes.OrgNodeMoveView,
+    }
     add_view_class = nodes.OrgNodeCreateView
     edit_view_class = nodes.OrgNodeEditView
     delete_view_class = nodes.OrgNodeDeleteView
@@ -165,33 +183,6 @@ class OrgNodeViewSet(RegistryModelViewSet):
         base_form_class=OrgNodeForm,
     )
 
-    def get_extra_url_names(self):
-        return {
-            "permissions_url_name": self.get_url_name("permissions"),
-            "revoke_url_name": self.get_url_name("revoke"),
-            "move_url_name": self.get_url_name("move"),
-        }
-
-    @property
-    def permissions_view(self):
-        return self.construct_view(grants.NodePermissionsView)
-
-    @property
-    def revoke_view(self):
-        return self.construct_view(grants.NodeRevokeView)
-
-    @property
-    def move_view(self):
-        return self.construct_view(nodes.OrgNodeMoveView)
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("permissions/<int:pk>/", self.permissions_view, name="permissions"),
-            path("permissions/<int:pk>/revoke/", self.revoke_view, name="revoke"),
-            path("move/<int:pk>/", self.move_view, name="move"),
-        ]
-
 
 class VolunteerViewSet(RegistryModelViewSet):
     model = Volunteer
@@ -200,6 +191,10 @@ class VolunteerViewSet(RegistryModelViewSet):
     icon = "user"
     menu_label = "义工"
     index_view_class = volunteers.VolunteerIndexView
+    object_views = {
+        "reveal": volunteers.VolunteerRevealView,
+        "transfer": volunteers.VolunteerTransferView,
+    }
     add_view_class = volunteers.VolunteerCreateView
     edit_view_class = volunteers.VolunteerEditView
     delete_view_class = volunteers.VolunteerDeleteView
@@ -351,27 +346,6 @@ class VolunteerViewSet(RegistryModelViewSet):
         base_form_class=VolunteerForm,
     )
 
-    def get_extra_url_names(self):
-        return {
-            "reveal_url_name": self.get_url_name("reveal"),
-            "transfer_url_name": self.get_url_name("transfer"),
-        }
-
-    @property
-    def reveal_view(self):
-        return self.construct_view(volunteers.VolunteerRevealView)
-
-    @property
-    def transfer_view(self):
-        return self.construct_view(volunteers.VolunteerTransferView)
-
-    def get_urlpatterns(self):
-        return [
-            *super().get_urlpatterns(),
-            path("reveal/<int:pk>/", self.reveal_view, name="reveal"),
-            path("transfer/<int:pk>/", self.transfer_view, name="transfer"),
-        ]
-
 
 class MembershipViewSet(RegistryModelViewSet):
     model = Membership
@@ -380,6 +354,7 @@ class MembershipViewSet(RegistryModelViewSet):
     icon = "list-ul"
     menu_label = "成员关系"
     index_view_class = memberships.MembershipIndexView
+    object_views = {"end": memberships.MembershipEndView}
     add_view_class = memberships.MembershipCreateView
     edit_view_class = memberships.MembershipEditView
     scope_select_related = ("node", "volunteer__org_node")
@@ -428,19 +403,9 @@ class MembershipViewSet(RegistryModelViewSet):
         base_form_class=MembershipForm,
     )
 
-    def get_extra_url_names(self):
-        return {"end_url_name": self.get_url_name("end")}
-
-    @property
-    def end_view(self):
-        return self.construct_view(memberships.MembershipEndView)
-
     def get_urlpatterns(self):
         # Memberships are history: they are ended (结束), never deleted here.
-        return [
-            *(p for p in super().get_urlpatterns() if p.name != "delete"),
-            path("end/<int:pk>/", self.end_view, name="end"),
-        ]
+        return [p for p in super().get_urlpatterns() if p.name != "delete"]
 
     def get_common_view_kwargs(self, **kwargs):
         return {**super().get_common_view_kwargs(**kwargs), "delete_url_name": None}

@@ -109,6 +109,17 @@ class OrgNodeIndexView(generic.IndexView):
         buttons.extend(self.node_buttons(node, include_children=False))
         return buttons
 
+    # Buttons to a page about one node: label, URL name attribute, icon,
+    # priority, and the action the user needs on the node (None: viewing it).
+    NODE_PAGE_BUTTONS = [
+        ("编辑", "edit_url_name", "edit", 10, "change"),
+        ("详情", "inspect_url_name", "info-circle", 20, None),
+        ("权限", "permissions_url_name", "key", 25, "manage_grants"),
+        ("历史", "history_url_name", "history", 26, None),
+        ("移动", "move_url_name", "arrow-right-full", 27, "move"),
+        ("删除", "delete_url_name", "bin", 30, "delete"),
+    ]
+
     def node_buttons(self, node, include_children=True):
         """Buttons for what the user may do with ``node``."""
         buttons = []
@@ -130,58 +141,12 @@ class OrgNodeIndexView(generic.IndexView):
                     priority=6,
                 )
             )
-        if self.user_may("change", node):
-            buttons.append(
-                Button(
-                    "编辑",
-                    url=reverse(self.edit_url_name, args=(node.pk,)),
-                    icon_name="edit",
-                    priority=10,
+        for label, url_name, icon_name, priority, action in self.NODE_PAGE_BUTTONS:
+            if action is None or self.user_may(action, node):
+                url = reverse(getattr(self, url_name), args=(node.pk,))
+                buttons.append(
+                    Button(label, url=url, icon_name=icon_name, priority=priority)
                 )
-            )
-        buttons.append(
-            Button(
-                "详情",
-                url=reverse(self.inspect_url_name, args=(node.pk,)),
-                icon_name="info-circle",
-                priority=20,
-            )
-        )
-        if self.user_may("manage_grants", node):
-            buttons.append(
-                Button(
-                    "权限",
-                    url=reverse(self.permissions_url_name, args=(node.pk,)),
-                    icon_name="key",
-                    priority=25,
-                )
-            )
-        buttons.append(
-            Button(
-                "历史",
-                url=reverse(self.history_url_name, args=(node.pk,)),
-                icon_name="history",
-                priority=26,
-            )
-        )
-        if self.user_may("move", node):
-            buttons.append(
-                Button(
-                    "移动",
-                    url=reverse(self.move_url_name, args=(node.pk,)),
-                    icon_name="arrow-right-full",
-                    priority=27,
-                )
-            )
-        if self.user_may("delete", node):
-            buttons.append(
-                Button(
-                    "删除",
-                    url=reverse(self.delete_url_name, args=(node.pk,)),
-                    icon_name="bin",
-                    priority=30,
-                )
-            )
         return buttons
 
     def get_list_more_buttons(self, instance):
