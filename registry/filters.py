@@ -5,7 +5,7 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from . import roles, selectors
 from .choices import Gender, PoliticalStatus
-from .forms import PlainSelect
+from .forms import NodeChoicesMixin, PlainSelect
 from .models import Membership, OrgNode, Volunteer
 
 
@@ -17,11 +17,8 @@ class PlainChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class NodeModelChoiceField(django_filters.fields.ModelChoiceField):
-    widget = PlainSelect
-
-    def label_from_instance(self, obj):
-        return "　" * (obj.depth - 1) + obj.name
+class NodeModelChoiceField(NodeChoicesMixin, django_filters.fields.ModelChoiceField):
+    pass
 
 
 class SubtreeFilter(django_filters.ModelChoiceFilter):
@@ -36,11 +33,9 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, path_field, **kwargs):
         kwargs.setdefault(
             "queryset",
-            lambda request: (
-                selectors.nodes_for_user(request.user, roles.VIEW_REGISTRY)
-                .only("pk", "path", "depth", "name")
-                .order_by("path")
-            ),
+            lambda request: selectors.nodes_for_user(
+                request.user, roles.VIEW_REGISTRY
+            ).order_by("path"),
         )
         super().__init__(*args, **kwargs)
         self.path_field = path_field

@@ -74,7 +74,7 @@ class VolunteerIndexView(generic.IndexView):
                 "name",
                 label="姓名",
                 sort_key="pinyin",
-                get_url=lambda v: reverse(self.inspect_url_name, args=(v.pk,)),
+                url_name=self.inspect_url_name,
             ),
             generic.PlainColumn(
                 "volunteer_number", label="注册义工号", sort_key="volunteer_number"
