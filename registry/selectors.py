@@ -381,7 +381,11 @@ def volunteer_search(queryset, query):
 
 
 def _term_q(term):
-    condition = Q(name__icontains=term) | Q(volunteer_number__icontains=term)
+    condition = Q(name__icontains=term)
+    if any(character.isdigit() for character in term):
+        # Every 注册义工号 has digits (TSV2026000001); skipping the column for
+        # letters alone saves testing every row of a pinyin search against it.
+        condition |= Q(volunteer_number__icontains=term)
     lowered = term.lower()
     if _LETTERS.fullmatch(lowered):
         condition |= Q(_pinyin_compact__contains=lowered)

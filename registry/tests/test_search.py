@@ -62,6 +62,7 @@ def test_search_by_volunteer_number(people):
     number = people["李四"].volunteer_number
     assert names(number) == ["李四"]
     assert names(number.lower()) == ["李四"]
+    assert names(number[-6:]) == ["李四"]
 
 
 def test_terms_are_combined(people):
