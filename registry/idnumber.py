@@ -5,6 +5,7 @@ whose region code it does not list for the birth year (e.g. 台山 440781 and
 the old 440722), so here the region code only ever produces warnings.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -97,8 +98,15 @@ def parse_id_number(
     often ask only for 出生年月. ``declared_gender`` is "M"/"F" or "男"/"女".
     Raises IDNumberError with a message saying what to fix.
     """
-    today = today or date.today()
-    number = normalize_id_number(raw)
+    parsed = _parse_normalized(normalize_id_number(raw), today or date.today())
+    _check_declared(parsed.birth_date, parsed.gender, declared_birth, declared_gender)
+    return parsed
+
+
+# A roster row's number is parsed when its cell is read and again when the
+# record is checked; results are immutable, failures are not cached.
+@functools.lru_cache(maxsize=1024)
+def _parse_normalized(number: str, today: date) -> ParsedIDNumber:
     if not number:
         raise IDNumberError("请填写身份证号码")
     if len(number) not in (15, 18):
@@ -113,7 +121,6 @@ def parse_id_number(
     if not upgraded and number[17] != check:
         raise IDNumberError(f"身份证号码校验位错误：最后一位应为 {check}，请核对号码")
     gender: Gender = "M" if int(body[16]) % 2 else "F"
-    _check_declared(birth, gender, declared_birth, declared_gender)
 
     full = body + check
     warnings = []

@@ -67,9 +67,12 @@ def cell_text(value):
         value = value.date() if not value.time() else value
     if isinstance(value, date):
         value = value.isoformat()
-    text = _CONTROL.sub("", str(value))
-    text = _SPACES.sub(" ", text.replace("\u3000", " ")).strip()
-    return unescape_formula(text)
+    text = str(value)
+    # Printable text holds no whitespace but " ": most cells need no regex.
+    if not text.isprintable() or "  " in text:
+        text = _CONTROL.sub("", text)
+        text = _SPACES.sub(" ", text.replace("\u3000", " "))
+    return unescape_formula(text.strip())
 
 
 def clean_text(value, label, max_length):

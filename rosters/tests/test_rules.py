@@ -3,6 +3,8 @@
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registry.choices import Education, PoliticalStatus
 from registry.models import Membership
@@ -201,6 +203,13 @@ def test_formula_like_text_kept_as_text_and_export_escape_undone():
 def test_control_characters_removed():
     assert rules.cell_text("办公\x0b室\x00") == "办公室"
     assert rules.cell_text(13800138000.0) == "13800138000"
+
+
+@given(st.text())
+def test_cell_text_skips_the_regexes_only_where_they_change_nothing(text):
+    spaced = rules._CONTROL.sub("", text).replace("\u3000", " ")
+    expected = rules.unescape_formula(rules._SPACES.sub(" ", spaced).strip())
+    assert rules.cell_text(text) == expected
 
 
 def test_remark_gives_a_role_or_a_warning():
