@@ -272,3 +272,25 @@ def test_volunteer_pages_read_keys_first_hold_the_rows_of_one_step_paging(
     assert len(in_order) > 100
     assert sum(pages, []) == in_order[: sum(len(page) for page in pages)]
     assert [len(page) for page in pages[:2]] == [50, 50]
+
+
+@pytest.mark.parametrize("search", ["", "q=cs"])  # counted apart / with the keys
+def test_volunteer_pages_count_and_fall_back_like_django_paging(client, search):
+    world = build_world()
+    _more_volunteers(world, 60)
+    client.force_login(world[3]["corps"])
+    url = reverse("registry_volunteer:index") + "?" + search
+
+    def page(query):
+        response = client.get(url + query.replace("?", "&"))
+        assert response.status_code == 200
+        return [v.pk for v in response.context["object_list"]], response.context
+
+    first, context = page("")
+    total = context["paginator"].object_list.count()
+    assert context["items_count"] == total > 50
+    last, _context = page("?p=2")
+    assert len(last) == total - 50
+    assert page("?p=99")[0] == last  # past the end: the last page
+    assert page("?p=abc")[0] == first
+    assert page("?q=zzzz")[1]["items_count"] == 0

@@ -10,7 +10,8 @@ record is the same whichever view is asked.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, QuerySet, Window
 from django.forms.utils import flatatt
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -92,7 +93,40 @@ class KeysFirstPaginator(WagtailPaginator):
     touching the table; only the page's rows are then read whole. Read in one
     step, a search made PostgreSQL fetch every row of the scope from the
     table to test it.
+
+    With ``count_with_keys`` the query for the keys also counts the matches
+    (COUNT(*) OVER ()), saving a second pass over them. Only for a search:
+    PostgreSQL must then test and sort every match anyway, whereas for an
+    ordering an index serves it would walk that index over the whole table.
     """
+
+    count_with_keys = False
+
+    def get_page(self, number):
+        if not self.count_with_keys:
+            return super().get_page(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if number < 1:
+            return super().get_page(number)
+        bottom = (number - 1) * self.per_page
+        keys = list(
+            self.object_list.annotate(_total=Window(Count("pk"))).values_list(
+                "pk", "_total"
+            )[bottom : bottom + self.per_page + self.orphans]
+        )
+        if not keys and number > 1:
+            # Past the last page: Django's answer (the last page) needs the count.
+            return super().get_page(number)
+        self.__dict__["count"] = keys[0][1] if keys else 0
+        number = self.validate_number(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        page_keys = [pk for pk, _total in keys[: top - bottom]]
+        return Page(self.object_list.filter(pk__in=page_keys), number, self)
 
     def _get_page(self, object_list, number, paginator):
         if isinstance(object_list, QuerySet):

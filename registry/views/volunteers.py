@@ -47,6 +47,11 @@ class VolunteerIndexView(generic.IndexView):
             )
         return selectors.volunteer_search(queryset, self.search_query)
 
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count_with_keys = self.is_searching
+        return paginator
+
     def order_queryset(self, queryset):
         ordering = self.ordering or "pinyin"
         if self.is_searching and ordering.lstrip("-") == "pinyin":
