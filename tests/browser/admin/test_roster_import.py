@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from registry.demo import DEMO_PASSWORD, DEMO_USERS, DemoLoader
+from registry.demo import DEMO_PASSWORD, DEMO_USERS
 from registry.models import OrgNode, Volunteer
 from rosters.tests.files import person, xlsx_bytes
 from tests.browser.conftest import login
@@ -11,21 +11,6 @@ from tests.browser.conftest import login
 pytestmark = pytest.mark.browser
 
 TEAM = DEMO_USERS["demo-team"][1]
-
-
-@pytest.fixture
-def browser_context_args():
-    # The admin is used at a desk: a laptop screen rather than a phone.
-    return {
-        "viewport": {"width": 1280, "height": 900},
-        "locale": "zh-CN",
-        "timezone_id": "Asia/Shanghai",
-    }
-
-
-@pytest.fixture
-def demo(site_db):
-    DemoLoader().run()
 
 
 def test_team_manager_imports_a_small_roster(

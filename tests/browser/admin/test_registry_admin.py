@@ -4,26 +4,11 @@ import pytest
 from playwright.sync_api import expect
 
 from registry import roles, selectors
-from registry.demo import DEMO_PASSWORD, DemoLoader
+from registry.demo import DEMO_PASSWORD
 from registry.models import IDNumberReveal, Volunteer
 from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser_context_args():
-    # The admin is used at a desk: a laptop screen rather than a phone.
-    return {
-        "viewport": {"width": 1280, "height": 900},
-        "locale": "zh-CN",
-        "timezone_id": "Asia/Shanghai",
-    }
-
-
-@pytest.fixture
-def demo(site_db):
-    DemoLoader().run()
 
 
 def test_team_contact_sees_only_the_team_and_reveals_one_id_number(
