@@ -294,3 +294,22 @@ def test_volunteer_pages_count_and_fall_back_like_django_paging(client, search):
     assert page("?p=99")[0] == last  # past the end: the last page
     assert page("?p=abc")[0] == first
     assert page("?q=zzzz")[1]["items_count"] == 0
+
+
+def test_filter_selects_offer_the_subtree_indented_and_keep_the_choice(client):
+    nodes, _volunteers, _memberships, users = build_world()
+    client.force_login(users["corps"])
+    chosen, sub = nodes["A1"], nodes["A1a"]
+    url = reverse("registry_volunteer:index")
+    response = client.get(f"{url}?org_node={chosen.pk}&status=registered")
+    content = response.content.decode()
+    indent = "　" * (chosen.depth - 1)  # one ideographic space per level
+    assert (
+        f'<option value="{chosen.pk}" selected>{indent}{chosen.name}</option>'
+        in content
+    )
+    assert f'<option value="{sub.pk}">{indent}　{sub.name}</option>' in content
+    assert f'<option value="{nodes["B1"].pk}"' not in content
+    assert '<option value="registered" selected>' in content
+    homes = {v.org_node_id for v in response.context["object_list"]}
+    assert homes and homes <= {chosen.pk, sub.pk}
