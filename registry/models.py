@@ -17,7 +17,11 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from treebeard.mp_tree import MP_Node
 from wagtail.models import Orderable
-from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
+from wagtail.models.audit_log import (
+    BaseLogEntry,
+    BaseLogEntryManager,
+    LogEntryQuerySet,
+)
 
 from . import roles
 from .choices import (
@@ -470,6 +474,10 @@ class Volunteer(models.Model):
     joined_party_on = models.DateField("入党时间", null=True, blank=True)
     full_member_on = models.DateField("转正时间", null=True, blank=True)
     is_party_activist = models.BooleanField("入党积极分子", default=False)
+    # Set when a roster import created the volunteer: that import's one
+    # "rosters.import" audit entry (same uuid) is the volunteer's creation entry,
+    # instead of one entry per imported row.
+    import_batch = models.UUIDField("导入批次", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -851,19 +859,53 @@ class IDNumberReveal(models.Model):
         )
 
 
+# One audit entry per roster import (the rosters app logs it on the node); it
+# also stands for the creation of each volunteer the import added.
+ROSTER_IMPORT_ACTION = "rosters.import"
+
+
+class RegistryLogEntryQuerySet(LogEntryQuerySet):
+    def latest_by_uuid_and_action(self):
+        """Wagtail's history grouping, per record.
+
+        Wagtail keeps only the latest entry of each (uuid, action) across all
+        records: entries one request or one import wrote for many records share
+        a uuid, and all but one record would lose theirs from its history.
+        """
+        latest_id = (
+            self.model._default_manager.filter(
+                uuid=models.OuterRef("uuid"),
+                action=models.OuterRef("action"),
+                content_type=models.OuterRef("content_type"),
+                object_id=models.OuterRef("object_id"),
+            )
+            .order_by("-timestamp", "-id")
+            .values("id")[:1]
+        )
+        return self.filter(Q(uuid__isnull=True) | Q(id=latest_id))
+
+
 class RegistryLogEntryManager(BaseLogEntryManager):
+    def get_queryset(self):
+        return RegistryLogEntryQuerySet(self.model, using=self._db)
+
     def log_action(self, instance, action, **kwargs):
         kwargs.setdefault("org_node_id", getattr(instance, "audit_node_id", None))
         kwargs.update(object_id=str(instance.pk))
         return super().log_action(instance, action, **kwargs)
 
     def for_instance(self, instance):
-        return self.filter(
+        own = Q(
             content_type=ContentType.objects.get_for_model(
                 instance, for_concrete_model=False
             ),
             object_id=str(instance.pk),
         )
+        batch = getattr(instance, "import_batch", None)
+        if batch is not None:
+            # The import that created it (see Volunteer.import_batch).
+            own |= Q(action=ROSTER_IMPORT_ACTION, uuid=batch)
+        return self.filter(own)
 
     def viewable_by_user(self, user):
         """Entries of nodes in the user's subtrees (Wagtail's default goes by content type)."""

@@ -18,10 +18,16 @@ Matching, for an import into node N:
   it, except 身份证号码, which is never cleared); an absent column leaves the
   field alone.
 
+Audit: a written import logs one rosters.import entry on the node, and each
+volunteer it created carries that entry's uuid (Volunteer.import_batch), which
+puts the entry in the volunteer's history; an updated volunteer gets its own
+wagtail.edit entry naming the changed columns.
+
 Transactions and rights are the caller's business (rosters.services).
 """
 
 import copy
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -29,11 +35,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from registry import roles, selectors
 from registry.choices import PoliticalStatus
 from registry.idnumber import MAX_AGE_YEARS, mask_id_number
-from registry.models import Membership, RegistryLogEntry, Volunteer
+from registry.models import (
+    ROSTER_IMPORT_ACTION,
+    Membership,
+    RegistryLogEntry,
+    Volunteer,
+)
 
 from . import rules
 from .columns import COLUMNS_BY_KEY
@@ -196,7 +208,7 @@ class RosterImporter:
     ):
         self.node = node
         self.user = user
-        self.import_uuid = import_uuid
+        self.import_uuid = import_uuid or uuid.uuid4()
         self.source_name = source_name
         self.progress = progress or (lambda done: None)
         self.failed_rows = failed_rows
@@ -274,6 +286,18 @@ class RosterImporter:
             result.message = "没有可以导入的行"
             raise ImportAborted(result)
         result.written = True
+        # Also the creation entry of every volunteer it added (import_batch).
+        log(
+            self.node,
+            ROSTER_IMPORT_ACTION,
+            user=self.user,
+            uuid=self.import_uuid,
+            data={
+                "file": self.source_name,
+                "counts": result.plan(),
+                "valid_only": valid_only,
+            },
+        )
 
     # --- One row's cells ---------------------------------------------------------------
 
@@ -558,8 +582,6 @@ class RosterImporter:
     def _write(self, chunk):
         new = [c for c in chunk if not c.errors and c.outcome == NEW]
         updated = [c for c in chunk if not c.errors and c.outcome == UPDATED]
-        now = timezone.now()
-        logs = []
         if new:
             numbers = Volunteer.next_volunteer_numbers(len(new))
             volunteers = []
@@ -567,6 +589,7 @@ class RosterImporter:
                 volunteer = candidate.volunteer
                 volunteer.volunteer_number = number
                 volunteer.org_node = self.node
+                volunteer.import_batch = self.import_uuid
                 volunteer.refresh_derived_fields()
                 volunteers.append(volunteer)
             Volunteer.objects.bulk_create(volunteers, batch_size=500)
@@ -584,12 +607,13 @@ class RosterImporter:
                 ],
                 batch_size=500,
             )
-            logs.extend(self._log_entry(c, "wagtail.create", now) for c in new)
         for candidate in updated:
             self._save_update(candidate)
-            if candidate.changed_fields:
-                logs.append(self._log_entry(candidate, "wagtail.edit", now))
-        RegistryLogEntry.objects.bulk_create(logs, batch_size=500)
+        now = timezone.now()
+        RegistryLogEntry.objects.bulk_create(
+            [self._edit_entry(c, now) for c in updated if c.changed_fields],
+            batch_size=500,
+        )
 
     def _save_update(self, candidate):
         volunteer = candidate.volunteer
@@ -613,16 +637,17 @@ class RosterImporter:
                 by_user=self.user,
             )
 
-    def _log_entry(self, candidate, action, now):
+    def _edit_entry(self, candidate, now):
         volunteer = candidate.volunteer
-        data = {"source": "roster_import", "file": self.source_name}
-        if candidate.changed_fields:
-            data["fields"] = [FIELD_LABELS[name] for name in candidate.changed_fields]
         return RegistryLogEntry(
             content_type=self.volunteer_type,
             label=volunteer.name,
-            action=action,
-            data=data,
+            action="wagtail.edit",
+            data={
+                "source": "roster_import",
+                "file": self.source_name,
+                "fields": [FIELD_LABELS[name] for name in candidate.changed_fields],
+            },
             timestamp=now,
             uuid=self.import_uuid,
             user=self.user,

@@ -11,7 +11,6 @@ Large files run both passes in the background (rosters.tasks).
 import hashlib
 import logging
 import tempfile
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
 
 from registry import roles, selectors
 from registry.models import OrgNode
@@ -254,26 +252,12 @@ def apply_import(job, *, valid_only, expected):
 
 
 def _write(importer, table, *, valid_only, expected=None):
-    """The writing pass, logged on the node; ImportAborted rolls it back."""
+    """The writing pass, one transaction; ImportAborted rolls it back."""
     with transaction.atomic():
         # Imports into one node wait for each other; across nodes the unique
         # 身份证号码 constraint refuses the second writer.
         OrgNode.objects.select_for_update().get(pk=importer.node.pk)
-        result = importer.run(
-            table, write=True, valid_only=valid_only, expected=expected
-        )
-        log(
-            importer.node,
-            "rosters.import",
-            user=importer.user,
-            uuid=importer.import_uuid,
-            data={
-                "file": importer.source_name,
-                "counts": result.plan(),
-                "valid_only": valid_only,
-            },
-        )
-    return result
+        return importer.run(table, write=True, valid_only=valid_only, expected=expected)
 
 
 def _finish(job, result):
@@ -375,9 +359,7 @@ def import_file(*, path, node, user=None, dry_run=False, valid_only=False):
     """
     require_import_right(user, node)
     with Path(path).open("rb") as handle, open_table(handle) as table:
-        importer = RosterImporter(
-            node, user, import_uuid=uuid.uuid4(), source_name=Path(path).name
-        )
+        importer = RosterImporter(node, user, source_name=Path(path).name)
         if dry_run:
             return importer.run(table)
         try:

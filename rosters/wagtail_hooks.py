@@ -6,6 +6,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from registry import roles, selectors
+from registry.models import ROSTER_IMPORT_ACTION
 
 from . import urls
 
@@ -58,5 +59,5 @@ class ExportFormatter(LogFormatter):
 
 @hooks.register("register_log_actions")
 def register_roster_log_actions(actions):
-    actions.register_action("rosters.import")(ImportFormatter)
+    actions.register_action(ROSTER_IMPORT_ACTION)(ImportFormatter)
     actions.register_action("rosters.export")(ExportFormatter)

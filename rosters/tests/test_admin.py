@@ -86,9 +86,36 @@ def test_upload_preview_confirm(manager_client, nodes, info_manager):
         nodes["A1"].pk,
         job.uuid,
     )
-    creations = RegistryLogEntry.objects.filter(action="wagtail.create", uuid=job.uuid)
-    assert creations.count() == 30
-    assert set(creations.values_list("user", flat=True)) == {info_manager.pk}
+    # One entry for the import, which is every new volunteer's creation entry.
+    for volunteer in Volunteer.objects.all():
+        assert list(RegistryLogEntry.objects.for_instance(volunteer)) == [entry]
+
+
+def test_each_volunteers_history_shows_the_imports_that_created_and_changed_it(
+    manager_client, nodes
+):
+    def import_rows(rows):
+        upload(manager_client, nodes["A1"], xlsx_bytes(rows))
+        confirm(manager_client, RosterImport.objects.latest("pk"))
+
+    import_rows([person(n) for n in (1, 2, 3)])
+    import_rows([person(1, 学历="大专"), person(2, 学历="大专"), person(3)])
+
+    def history(n):
+        volunteer = Volunteer.objects.get(id_number=person(n)["身份证号码"])
+        response = manager_client.get(
+            reverse("registry_volunteer:history", args=[volunteer.pk])
+        )
+        return [
+            (entry.action, entry.user_display_name, entry.data.get("fields"))
+            for entry in response.context["object_list"]
+        ]
+
+    created = ("rosters.import", "a1-info", None)
+    # Both edits of the second import share its uuid: each record keeps its own.
+    assert history(1) == [("wagtail.edit", "a1-info", ["学历"]), created]
+    assert history(2) == [("wagtail.edit", "a1-info", ["学历"]), created]
+    assert history(3) == [created]
 
 
 def test_row_errors_shown_in_chinese_and_nothing_written_by_default(

@@ -96,7 +96,10 @@ def test_user_rights_checked(nodes, info_manager, other_team_manager, tmp_path):
     assert str(error) == "您没有向“队A1”导入名册的权限"
     _out, error = import_roster(path, "--org", nodes["A1"].code, "--user", "a1-info")
     assert error is None
-    assert RegistryLogEntry.objects.get(action="wagtail.create").user == info_manager
+    entry = RegistryLogEntry.objects.get(action="rosters.import")
+    assert entry.user == info_manager
+    volunteer = Volunteer.objects.get()
+    assert list(RegistryLogEntry.objects.for_instance(volunteer)) == [entry]
 
 
 @pytest.mark.parametrize(
