@@ -6,6 +6,7 @@ the old 440722), so here the region code only ever produces warnings.
 """
 
 import functools
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
@@ -29,6 +30,7 @@ PROVINCE_CODES = frozenset(
 )
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ZERO_BYTES_WEIGHT = ord("0") * sum(_WEIGHTS)
 _CHECK_CHARS = "10X98765432"
 _DIGITS = frozenset("0123456789")
 # The full-width ASCII block U+FF01..U+FF5E maps one-to-one onto U+0021..U+007E.
@@ -63,6 +65,8 @@ class ParsedIDNumber:
 
 def normalize_id_number(raw: str) -> str:
     """Drop all whitespace, fold full-width characters to ASCII and upper-case x."""
+    if raw.isascii() and raw.isalnum():  # the usual case: nothing to fold or drop
+        return raw.replace("x", "X")
     folded = raw.translate(_FULLWIDTH_TO_ASCII)
     # Only x is upper-cased: str.upper() can change the length ("ß" -> "SS").
     return "".join(ch for ch in folded if not ch.isspace()).replace("x", "X")
@@ -70,9 +74,10 @@ def normalize_id_number(raw: str) -> str:
 
 def check_digit(body17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    if len(body17) != 17 or not set(body17) <= _DIGITS:
+    if len(body17) != 17 or not (body17.isascii() and body17.isdigit()):
         raise ValueError(f"body17 must be 17 ASCII digits, got {body17!r}")
-    total = sum(int(ch) * weight for ch, weight in zip(body17, _WEIGHTS, strict=True))
+    # Byte values are digit + 48 (hot in roster imports): the 48s come off after.
+    total = sum(map(operator.mul, body17.encode(), _WEIGHTS)) - _ZERO_BYTES_WEIGHT
     return _CHECK_CHARS[total % 11]
 
 

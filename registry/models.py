@@ -618,14 +618,13 @@ class Volunteer(models.Model):
 
     def _party_errors(self):
         errors = {}
-        today = timezone.localdate()
         joined, full = self.joined_party_on, self.full_member_on
-        status_label = (
-            PoliticalStatus(self.political_status).label
-            if self.political_status
-            else "未填写"
-        )
         if self.political_status not in PARTY_MEMBER_STATUSES:
+            status_label = (
+                PoliticalStatus(self.political_status).label
+                if self.political_status
+                else "未填写"
+            )
             if joined:
                 errors["joined_party_on"] = (
                     f"政治面貌为“{status_label}”时不应填写入党时间"
@@ -639,6 +638,7 @@ class Volunteer(models.Model):
             errors["is_party_activist"] = (
                 "中共党员或中共预备党员不应再标记为入党积极分子"
             )
+        today = timezone.localdate()
         if joined and joined > today:
             errors["joined_party_on"] = "入党时间不能晚于今天"
         elif (

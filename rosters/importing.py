@@ -240,9 +240,10 @@ class RosterImporter:
         )
         self._check_columns(table)
         self.writing = write
+        parsers = self._cell_parsers(table)
         chunk = []
         for number, values in table.data_rows():
-            chunk.append(self._parse_row(table, number, values))
+            chunk.append(self._parse_row(parsers, table.columns, number, values))
             if len(chunk) >= CHUNK_SIZE:
                 self._process(chunk, result, valid_only)
                 chunk = []
@@ -301,17 +302,25 @@ class RosterImporter:
 
     # --- One row's cells ---------------------------------------------------------------
 
-    def _parse_row(self, table, number, values):
+    @staticmethod
+    def _cell_parsers(table):
+        """(model field, parser, cell index, column label) of the file's columns."""
+        return [
+            (model_field, parser, table.columns[key], COLUMNS_BY_KEY[key].label)
+            for key, (model_field, parser) in FIELD_PARSERS.items()
+            if key in table.columns
+        ]
+
+    def _parse_row(self, parsers, columns, number, values):
         candidate = Candidate(number=number, values=values, fields={})
-        columns = table.columns
-        for key, (model_field, parser) in FIELD_PARSERS.items():
-            if key not in columns:
-                continue
-            value = _cell(values, columns[key])
+        fields, today, width = candidate.fields, self.today, len(values)
+        for model_field, parser, index, label in parsers:
             try:
-                candidate.fields[model_field] = parser(value, self.today)
+                fields[model_field] = parser(
+                    values[index] if index < width else None, today
+                )
             except rules.CellError as exc:
-                candidate.errors.append((COLUMNS_BY_KEY[key].label, str(exc)))
+                candidate.errors.append((label, str(exc)))
         if "department" in columns:
             try:
                 candidate.department = rules.clean_text(

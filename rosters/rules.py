@@ -136,7 +136,9 @@ def parse_date(value, label, *, today=None):
     elif isinstance(value, bool | int | float):
         raise CellError(_number_date_message(value, label))
     else:
-        text = _TIME_PART.sub("", fold_fullwidth(cell_text(value)))
+        text = fold_fullwidth(cell_text(value))
+        if ":" in text:
+            text = _TIME_PART.sub("", text)
         result = _parse_date_text(text.replace(" ", ""), label)
     today = today or date.today()
     if result > today:
@@ -152,11 +154,9 @@ def _parse_date_text(text, label):
     )
     if match is None:
         raise CellError(f"{label}“{text}”无法识别，请写成 {DATE_SPELLINGS} 这样的格式")
-    year, month, day = (
-        int(part) if part else 1 for part in (*match.groups(), None)[:3]
-    )
+    year, month, day = (*match.groups(), None)[:3]
     try:
-        return date(year, month, day)
+        return date(int(year), int(month), int(day) if day else 1)
     except ValueError:
         raise CellError(f"{label}“{text}”不是有效的日期，请核对年月日") from None
 

@@ -26,7 +26,9 @@ def test_federation_admin_adds_and_edits_catalogue_entries(client, world):
     assert edit.status_code == 200
     assert "items-TOTAL_FORMS" in edit.content.decode()
     response = client.get(
-        reverse("registry_creationaction:edit", args=[CreationAction.objects.first().pk])
+        reverse(
+            "registry_creationaction:edit", args=[CreationAction.objects.first().pk]
+        )
     )
     assert "units-TOTAL_FORMS" in response.content.decode()
     history = client.get(reverse("registry_targetgroup:history", args=[group.pk]))
@@ -46,4 +48,6 @@ def test_a_duplicate_name_gets_a_chinese_message(client, world):
     existing = TargetGroup.objects.order_by("pk").first()
     response = client.post(reverse("registry_targetgroup:add"), {"name": existing.name})
     assert response.status_code == 200
-    assert response.context["form"].errors["name"] == ["具有 人群 的 拟服务人群 已存在。"]
+    assert response.context["form"].errors["name"] == [
+        "具有 人群 的 拟服务人群 已存在。"
+    ]
