@@ -87,10 +87,16 @@ class RegistrySequence(models.Model):
 # --- Catalogues (editable data, seeded from the 2012 plan) --------------------
 
 
+# Django's own message reads "具有 人群 的 拟服务人群 已存在。" in Chinese.
+UNIQUE_NAME_MESSAGES = {"unique": "已有同名的%(model_name)s，请换一个名称"}
+
+
 class ServiceCategory(ClusterableModel, Orderable):
     """A heading of the 义工服务项目 list on the 附件3 page, e.g. 医疗卫生服务."""
 
-    name = models.CharField("类别名称", max_length=50, unique=True)
+    name = models.CharField(
+        "类别名称", max_length=50, unique=True, error_messages=UNIQUE_NAME_MESSAGES
+    )
     description = models.CharField("说明", max_length=200, blank=True)
 
     class Meta(Orderable.Meta):
@@ -129,7 +135,9 @@ class ServiceItem(Orderable):
 class TargetGroup(Orderable):
     """拟服务人群 of 附件2."""
 
-    name = models.CharField("人群", max_length=50, unique=True)
+    name = models.CharField(
+        "人群", max_length=50, unique=True, error_messages=UNIQUE_NAME_MESSAGES
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = "拟服务人群"
@@ -142,7 +150,9 @@ class TargetGroup(Orderable):
 class ExpectedServiceArea(Orderable):
     """期望参与的服务项目 of 附件2."""
 
-    name = models.CharField("服务项目", max_length=50, unique=True)
+    name = models.CharField(
+        "服务项目", max_length=50, unique=True, error_messages=UNIQUE_NAME_MESSAGES
+    )
 
     class Meta(Orderable.Meta):
         verbose_name = "期望参与的服务项目"
@@ -155,7 +165,9 @@ class ExpectedServiceArea(Orderable):
 class CreationAction(ClusterableModel, Orderable):
     """One of the plan's 五员创建行动, with its lead unit and 参与单位."""
 
-    name = models.CharField("名称", max_length=50, unique=True)
+    name = models.CharField(
+        "名称", max_length=50, unique=True, error_messages=UNIQUE_NAME_MESSAGES
+    )
     title = models.CharField("行动标题", max_length=100)
     description = models.TextField("内容", blank=True)
     lead_unit = models.CharField("牵头单位", max_length=50)

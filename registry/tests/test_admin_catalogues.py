@@ -49,5 +49,5 @@ def test_a_duplicate_name_gets_a_chinese_message(client, world):
     response = client.post(reverse("registry_targetgroup:add"), {"name": existing.name})
     assert response.status_code == 200
     assert response.context["form"].errors["name"] == [
-        "具有 人群 的 拟服务人群 已存在。"
+        "已有同名的拟服务人群，请换一个名称"
     ]
