@@ -161,27 +161,25 @@ class NoticeIssuer(Orderable):
         return self.name
 
 
+def optional_link(to, verbose_name):
+    """A link to a page or document that goes blank, not away, when its target is deleted."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class NoticeAttachment(Orderable):
     """An item of the notice's 附件 list: a page on the site or a document."""
 
     page = ParentalKey(NoticePage, on_delete=models.CASCADE, related_name="attachments")
     title = models.CharField("附件名称", max_length=200)
-    linked_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name="链接页面",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name="文件",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    linked_page = optional_link("wagtailcore.Page", "链接页面")
+    document = optional_link("wagtaildocs.Document", "文件")
 
     panels = [FieldPanel("title"), FieldPanel("linked_page"), FieldPanel("document")]
 
@@ -290,22 +288,8 @@ class DownloadItem(Orderable):
     category = models.CharField("分类", max_length=50)
     title = models.CharField("名称", max_length=200)
     description = models.CharField("说明", max_length=300, blank=True)
-    document = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name="文件",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    linked_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name="在线填写页面",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    document = optional_link("wagtaildocs.Document", "文件")
+    linked_page = optional_link("wagtailcore.Page", "在线填写页面")
 
     panels = [
         FieldPanel("category"),
