@@ -122,13 +122,8 @@ def check_import(job):
     job.status = RosterImport.Status.CHECKING
     job.save(update_fields=["status"])
     try:
-        with (
-            job.file.open("rb") as handle,
-            open_table(handle) as table,
-            _failed_rows_sink(job) as sink,
-        ):
-            sink.set_headers(table.headers)
-            result = _importer(job, sink).run(table)
+        with _job_pass(job) as (table, importer):
+            result = importer.run(table)
     except FileRejected as exc:
         return _reject(job, str(exc))
     job.result = result.as_json()
@@ -138,15 +133,26 @@ def check_import(job):
     return job
 
 
-def _importer(job, sink=None):
-    return RosterImporter(
-        job.node,
-        job.user,
-        import_uuid=job.uuid,
-        source_name=job.original_name,
-        progress=lambda done: set_progress(job, done),
-        failed_rows=sink,
-    )
+@contextmanager
+def _job_pass(job):
+    """The job's file as a table, and an importer reporting the job's progress and failed rows."""
+    with (
+        job.file.open("rb") as handle,
+        open_table(handle) as table,
+        _failed_rows_sink(job) as sink,
+    ):
+        sink.set_headers(table.headers)
+        yield (
+            table,
+            RosterImporter(
+                job.node,
+                job.user,
+                import_uuid=job.uuid,
+                source_name=job.original_name,
+                progress=lambda done: set_progress(job, done),
+                failed_rows=sink,
+            ),
+        )
 
 
 def _reject(job, message):
@@ -217,16 +223,11 @@ def apply_import(job, *, valid_only, expected):
     set_progress(job, 0)
     aborted = None
     try:
-        with (
-            job.file.open("rb") as handle,
-            open_table(handle) as table,
-            _failed_rows_sink(job) as sink,
-        ):
-            sink.set_headers(table.headers)
+        with _job_pass(job) as (table, importer):
             try:
                 with transaction.atomic():
                     result = _write(
-                        _importer(job, sink),
+                        importer,
                         table,
                         valid_only=valid_only,
                         expected=expected,
