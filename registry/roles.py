@@ -60,7 +60,6 @@ VIEWER = Role(
 # Highest first: a codename set is reported as the first role it fully contains.
 ROLES = (ADMIN, INFO_MANAGER, VIEWER)
 ROLES_BY_KEY = {role.key: role for role in ROLES}
-ROLE_CHOICES = [(role.key, role.label) for role in ROLES]
 
 
 def get_role(role):

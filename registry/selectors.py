@@ -1,9 +1,7 @@
 """Reads of the registry, scoped to what a user may see or change.
 
-A grant (a guardian row on an OrgNode) covers that node and its whole subtree.
-Coverage is computed at query time from the materialized path: node N is covered
-by a grant on A when N.path starts with A.path. Nothing is copied down the tree,
-so moving a node or adding a sub-team needs no rights maintenance.
+A grant (a guardian row on an OrgNode) covers that node and its whole subtree,
+computed at query time from the materialised path (registry.models.rights).
 
 Never use ``user.has_perm("registry.…", node)`` for these checks: guardian's
 backend only sees grants on the node itself, not on its ancestors.
@@ -27,60 +25,19 @@ from .models import (
     OrgNodeUserObjectPermission,
     Volunteer,
 )
+from .models.rights import (
+    STEPLEN,
+    covered_nodes,
+    grant_anchors,
+    is_active_superuser,
+    subtree_q,
+)
 from .validators import normalize_phone
-
-_ANCHOR_CACHE = "_registry_anchor_cache"
-_STEPLEN = OrgNode.steplen
-
-
-# --- The user's anchors (granted nodes), cached on the user object -------------
-
-
-def _anchors(user):
-    """{codename: (path, ...)} of the user's grants, minimal: no path under another.
-
-    One query (user and group grants in a UNION), cached on the user object, which
-    Django builds afresh for every request.
-    """
-    cached = getattr(user, _ANCHOR_CACHE, None)
-    if cached is not None:
-        return cached
-    by_codename = defaultdict(set)
-    if user.is_authenticated and user.is_active:
-        user_rows = OrgNodeUserObjectPermission.objects.filter(user=user).values_list(
-            "content_object__path", "permission__codename"
-        )
-        group_rows = OrgNodeGroupObjectPermission.objects.filter(
-            group__user=user
-        ).values_list("content_object__path", "permission__codename")
-        for path, codename in user_rows.union(group_rows):
-            by_codename[codename].add(path)
-    anchors = {codename: _minimal(paths) for codename, paths in by_codename.items()}
-    setattr(user, _ANCHOR_CACHE, anchors)
-    return anchors
-
-
-def _minimal(paths):
-    kept = []
-    for path in sorted(paths):  # an ancestor sorts before its descendants
-        if not any(path.startswith(anchor) for anchor in kept):
-            kept.append(path)
-    return tuple(kept)
-
-
-def clear_anchor_cache(user):
-    """Forget the cached grants, e.g. after granting to or revoking from ``user``."""
-    if hasattr(user, _ANCHOR_CACHE):
-        delattr(user, _ANCHOR_CACHE)
-
-
-def is_active_superuser(user):
-    return user.is_active and user.is_superuser
 
 
 def ancestor_paths(path):
     """Paths of the node at ``path`` and of all its ancestors, root first."""
-    return [path[:end] for end in range(_STEPLEN, len(path) + 1, _STEPLEN)]
+    return [path[:end] for end in range(STEPLEN, len(path) + 1, STEPLEN)]
 
 
 def _path_covered(path, anchors, strict):
@@ -100,19 +57,19 @@ def user_has_node_perm(user, perm, node, *, strict=False):
     """
     if is_active_superuser(user):
         return True
-    return _path_covered(node.path, _anchors(user).get(perm, ()), strict)
+    return _path_covered(node.path, grant_anchors(user).get(perm, ()), strict)
 
 
 def user_has_perm_anywhere(user, perm):
     """Model-level answer: does the user hold ``perm`` on at least one node?"""
-    return is_active_superuser(user) or bool(_anchors(user).get(perm))
+    return is_active_superuser(user) or bool(grant_anchors(user).get(perm))
 
 
 def user_has_perm_at_root(user, perm):
     """Does the user hold ``perm`` on a whole tree (a grant on a top-level node)?"""
     if is_active_superuser(user):
         return True
-    return any(len(path) == _STEPLEN for path in _anchors(user).get(perm, ()))
+    return any(len(path) == STEPLEN for path in grant_anchors(user).get(perm, ()))
 
 
 def user_node_codenames(user, node):
@@ -121,14 +78,9 @@ def user_node_codenames(user, node):
         return set(roles.CODENAMES)
     return {
         codename
-        for codename, anchors in _anchors(user).items()
+        for codename, anchors in grant_anchors(user).items()
         if _path_covered(node.path, anchors, strict=False)
     }
-
-
-def user_role_at(user, node):
-    """The highest role the user effectively holds on ``node``, or None."""
-    return roles.role_for_codenames(user_node_codenames(user, node))
 
 
 def user_has_volunteer_perm(user, perm, volunteer):
@@ -152,31 +104,16 @@ def user_has_membership_perm(user, perm, membership):
 # --- Querysets -------------------------------------------------------------------
 
 
-def _subtree_q(anchors, strict, prefix=""):
-    query = Q()
-    for path in anchors:
-        condition = Q(**{f"{prefix}path__startswith": path})
-        if strict:
-            condition &= Q(**{f"{prefix}depth__gt": len(path) // _STEPLEN})
-        query |= condition
-    return query
-
-
 def nodes_for_user(user, perm, *, strict=False):
     """OrgNodes covered by the user's grants of ``perm`` (all of them for superusers)."""
-    if is_active_superuser(user):
-        return OrgNode.objects.all()
-    anchors = _anchors(user).get(perm, ())
-    if not anchors:
-        return OrgNode.objects.none()
-    return OrgNode.objects.filter(_subtree_q(anchors, strict))
+    return covered_nodes(user, perm, strict=strict)
 
 
 def volunteers_for_user(user, perm):
     """Volunteers whose home node is covered; superusers also see those without one."""
     if is_active_superuser(user):
         return Volunteer.objects.all()
-    anchors = _anchors(user).get(perm, ())
+    anchors = grant_anchors(user).get(perm, ())
     if not anchors:
         return Volunteer.objects.none()
     return Volunteer.objects.filter(
@@ -188,7 +125,7 @@ def memberships_for_user(user, perm):
     """Memberships at a covered node, or of a volunteer whose home node is covered."""
     if is_active_superuser(user):
         return Membership.objects.all()
-    anchors = _anchors(user).get(perm, ())
+    anchors = grant_anchors(user).get(perm, ())
     if not anchors:
         return Membership.objects.none()
     covered = nodes_for_user(user, perm).values("pk")
@@ -201,7 +138,7 @@ def top_nodes_for_user(user, perm):
     """The highest nodes the user's grants of ``perm`` reach (the roots for superusers)."""
     if is_active_superuser(user):
         return OrgNode.get_root_nodes()
-    return OrgNode.objects.filter(path__in=_anchors(user).get(perm, ()))
+    return OrgNode.objects.filter(path__in=grant_anchors(user).get(perm, ()))
 
 
 def subtree_volunteer_counts(nodes):
@@ -215,9 +152,9 @@ def subtree_volunteer_counts(nodes):
         by_depth[node.depth][node.path] = node.pk
     for depth, pk_by_path in by_depth.items():
         rows = (
-            Volunteer.objects.filter(_subtree_q(pk_by_path, False, "org_node__"))
+            Volunteer.objects.filter(subtree_q(pk_by_path, False, "org_node__"))
             .exclude(status=Volunteer.Status.WITHDRAWN)
-            .annotate(_prefix=Substr("org_node__path", 1, depth * _STEPLEN))
+            .annotate(_prefix=Substr("org_node__path", 1, depth * STEPLEN))
             .order_by()
             .values_list("_prefix")
             .annotate(_count=Count("pk"))

@@ -6,7 +6,13 @@ The permission policies are registered in RegistryConfig.ready().
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
-from .models import Membership, OrgNode, RegistryLogEntry, Volunteer
+from .models import (
+    BULK_REGISTER_ACTION,
+    Membership,
+    OrgNode,
+    RegistryLogEntry,
+    Volunteer,
+)
 from .roles import ROLES_BY_KEY
 from .viewsets import registry_viewsets
 
@@ -86,6 +92,19 @@ class ChangeRoleFormatter(LogFormatter):
         )
 
 
+class BulkRegisterFormatter(LogFormatter):
+    label = "批量登记"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        counts = data.get("counts", {})
+        source = f"从名册“{data['file']}”" if data.get("file") else ""
+        return (
+            f"{source}批量登记：新增{counts.get('new', 0)}人，"
+            f"更新{counts.get('updated', 0)}人"
+        )
+
+
 @hooks.register("register_log_actions")
 def register_registry_log_actions(actions):
     for model in (OrgNode, Volunteer, Membership):
@@ -98,5 +117,6 @@ def register_registry_log_actions(actions):
         ("registry.reveal_id_number", RevealFormatter),
         ("registry.end_membership", EndMembershipFormatter),
         ("registry.change_role", ChangeRoleFormatter),
+        (BULK_REGISTER_ACTION, BulkRegisterFormatter),
     ):
         actions.register_action(action)(formatter)

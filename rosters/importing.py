@@ -18,12 +18,13 @@ Matching, for an import into node N:
   it, except 身份证号码, which is never cleared); an absent column leaves the
   field alone.
 
-Audit: a written import logs one rosters.import entry on the node, and each
-volunteer it created carries that entry's uuid (Volunteer.import_batch), which
-puts the entry in the volunteer's history; an updated volunteer gets its own
-wagtail.edit entry naming the changed columns.
+Writes, numbering, the record check and the audit entries are the registry's
+(registry.services.BulkRegistration): a written import is one bulk
+registration, logged once on the node, and each volunteer it created points
+to that entry; an updated volunteer gets its own edit entry naming the
+changed fields.
 
-Transactions and rights are the caller's business (rosters.services).
+Transactions and the upload's rights are the caller's business (rosters.services).
 """
 
 import copy
@@ -31,20 +32,19 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
-from wagtail.log_actions import log
 
 from registry import roles, selectors
 from registry.choices import PoliticalStatus
 from registry.idnumber import MAX_AGE_YEARS, mask_id_number
-from registry.models import (
-    ROSTER_IMPORT_ACTION,
-    Membership,
-    RegistryLogEntry,
-    Volunteer,
+from registry.models import Membership, Volunteer
+from registry.services import (
+    BulkRegistration,
+    MemberUpdate,
+    NewMember,
+    check_volunteer,
 )
 
 from . import rules
@@ -220,10 +220,7 @@ class RosterImporter:
         self.seen_people = {}  # (姓名, 电话) -> (first row, that row had a number)
         self.claimed = {}  # volunteer pk -> the row that matched it
         self.node_people = None
-        self.writing = False
-        self.volunteer_type = ContentType.objects.get_for_model(
-            Volunteer, for_concrete_model=False
-        )
+        self.registration = None
 
     # --- The pass -------------------------------------------------------------------
 
@@ -239,7 +236,13 @@ class RosterImporter:
             for header in table.unknown_headers
         )
         self._check_columns(table)
-        self.writing = write
+        if write:
+            self.registration = BulkRegistration(
+                node=self.node,
+                by_user=self.user,
+                batch=self.import_uuid,
+                source={"source": "roster_import", "file": self.source_name},
+            )
         parsers = self._cell_parsers(table)
         chunk = []
         for number, values in table.data_rows():
@@ -287,18 +290,7 @@ class RosterImporter:
             result.message = "没有可以导入的行"
             raise ImportAborted(result)
         result.written = True
-        # Also the creation entry of every volunteer it added (import_batch).
-        log(
-            self.node,
-            ROSTER_IMPORT_ACTION,
-            user=self.user,
-            uuid=self.import_uuid,
-            data={
-                "file": self.source_name,
-                "counts": result.plan(),
-                "valid_only": valid_only,
-            },
-        )
+        self.registration.finish(counts=result.plan(), valid_only=valid_only)
 
     # --- One row's cells ---------------------------------------------------------------
 
@@ -358,7 +350,7 @@ class RosterImporter:
             if not candidate.errors and candidate.outcome != TRANSFER:
                 self._check_record(candidate)
         # All or nothing: once a row failed, the rest is only checked.
-        if self.writing and (
+        if self.registration is not None and (
             valid_only or not (result.failed or any(c.errors for c in chunk))
         ):
             self._write(chunk)
@@ -527,10 +519,9 @@ class RosterImporter:
             )
         if not volunteer.id_number:
             self._check_age(candidate, volunteer)
-        try:
-            volunteer.clean()
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
+        errors = check_volunteer(volunteer)
+        if errors:
+            for name, messages in errors.items():
                 label = FIELD_LABELS.get(name, "")
                 candidate.errors.extend((label, message) for message in messages)
             return
@@ -589,80 +580,33 @@ class RosterImporter:
     # --- Writes ----------------------------------------------------------------------------
 
     def _write(self, chunk):
-        new = [c for c in chunk if not c.errors and c.outcome == NEW]
-        updated = [c for c in chunk if not c.errors and c.outcome == UPDATED]
-        if new:
-            numbers = Volunteer.next_volunteer_numbers(len(new))
-            volunteers = []
-            for candidate, number in zip(new, numbers, strict=True):
-                volunteer = candidate.volunteer
-                volunteer.volunteer_number = number
-                volunteer.org_node = self.node
-                volunteer.import_batch = self.import_uuid
-                volunteer.refresh_derived_fields()
-                volunteers.append(volunteer)
-            Volunteer.objects.bulk_create(volunteers, batch_size=500)
-            Membership.objects.bulk_create(
-                [
-                    Membership(
-                        volunteer=c.volunteer,
-                        node=self.node,
-                        kind=Membership.Kind.PRIMARY,
-                        role=c.role or Membership.Role.MEMBER,
-                        department_title=c.department or "",
-                        start_date=self.today,
-                    )
-                    for c in new
-                ],
-                batch_size=500,
-            )
-        for candidate in updated:
-            self._save_update(candidate)
-        now = timezone.now()
-        RegistryLogEntry.objects.bulk_create(
-            [self._edit_entry(c, now) for c in updated if c.changed_fields],
-            batch_size=500,
+        valid = [c for c in chunk if not c.errors]
+        self.registration.write(
+            new=[
+                NewMember(
+                    c.volunteer,
+                    role=c.role or Membership.Role.MEMBER,
+                    department_title=c.department or "",
+                )
+                for c in valid
+                if c.outcome == NEW
+            ],
+            updates=[self._update(c) for c in valid if c.outcome == UPDATED],
         )
 
-    def _save_update(self, candidate):
-        volunteer = candidate.volunteer
-        if candidate.changed_fields:
-            volunteer.save(update_fields=[*candidate.changed_fields, "updated_at"])
+    @staticmethod
+    def _update(candidate):
         membership = candidate.membership
-        role = candidate.role if candidate.role is not None else membership.role
-        department = (
-            candidate.department
-            if candidate.department is not None
-            else membership.department_title
-        )
-        if (role, department) != (membership.role, membership.department_title):
-            # Imported lazily: registry.services imports guardian at module level.
-            from registry.services import membership_change_role
-
-            membership_change_role(
-                membership=membership,
-                role=role,
-                department_title=department,
-                by_user=self.user,
-            )
-
-    def _edit_entry(self, candidate, now):
-        volunteer = candidate.volunteer
-        return RegistryLogEntry(
-            content_type=self.volunteer_type,
-            label=volunteer.name,
-            action="wagtail.edit",
-            data={
-                "source": "roster_import",
-                "file": self.source_name,
-                "fields": [FIELD_LABELS[name] for name in candidate.changed_fields],
-            },
-            timestamp=now,
-            uuid=self.import_uuid,
-            user=self.user,
-            content_changed=True,
-            object_id=str(volunteer.pk),
-            org_node_id=self.node.pk,
+        return MemberUpdate(
+            candidate.volunteer,
+            changed_fields=candidate.changed_fields,
+            membership=membership,
+            role=candidate.role if candidate.role is not None else membership.role,
+            department_title=(
+                candidate.department
+                if candidate.department is not None
+                else membership.department_title
+            ),
         )
 
     # --- Reporting -----------------------------------------------------------------------------

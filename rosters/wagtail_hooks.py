@@ -6,7 +6,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
 from registry import roles, selectors
-from registry.models import ROSTER_IMPORT_ACTION
 
 from . import urls
 
@@ -32,18 +31,6 @@ def register_roster_menu_item():
     )
 
 
-class ImportFormatter(LogFormatter):
-    label = "导入名册"
-
-    def format_message(self, log_entry):
-        data = log_entry.data
-        counts = data.get("counts", {})
-        return (
-            f"导入名册“{data.get('file', '')}”：新增{counts.get('new', 0)}人，"
-            f"更新{counts.get('updated', 0)}人"
-        )
-
-
 class ExportFormatter(LogFormatter):
     label = "导出名册"
 
@@ -59,5 +46,4 @@ class ExportFormatter(LogFormatter):
 
 @hooks.register("register_log_actions")
 def register_roster_log_actions(actions):
-    actions.register_action(ROSTER_IMPORT_ACTION)(ImportFormatter)
     actions.register_action("rosters.export")(ExportFormatter)

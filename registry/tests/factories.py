@@ -5,8 +5,10 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from registry import roles
 from registry.idnumber import check_digit
 from registry.models import Membership, OrgNode, Volunteer
+from registry.selectors import user_node_codenames
 
 _sequence = itertools.count(1)
 
@@ -51,3 +53,8 @@ def make_tree():
     for key in nodes:
         nodes[key].refresh_from_db()
     return nodes
+
+
+def role_at(user, node):
+    """The highest role the user effectively holds on ``node``, or None."""
+    return roles.role_for_codenames(user_node_codenames(user, node))

@@ -5,7 +5,9 @@ from django.core.management import CommandError, call_command
 from registry import roles
 from registry.demo import CORPS, DEMO_PASSWORD
 from registry.models import Membership, OrgNode, Volunteer
-from registry.selectors import nodes_for_user, user_role_at, volunteers_for_user
+from registry.selectors import nodes_for_user, volunteers_for_user
+
+from .factories import role_at
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +64,7 @@ def test_load_demo_builds_the_plan_and_is_idempotent(settings, capsys):
         user = User.objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD)
         node = OrgNode.objects.get(name=node_name)
-        assert user_role_at(user, node) is role
+        assert role_at(user, node) is role
         top = nodes_for_user(user, roles.VIEW_REGISTRY).order_by("depth").first()
         assert top == node
         assert volunteers_for_user(user, roles.VIEW_REGISTRY).exists()

@@ -27,11 +27,10 @@ from registry.selectors import (
     nodes_for_user,
     user_has_node_perm,
     user_has_volunteer_perm,
-    user_role_at,
     volunteers_for_user,
 )
 
-from .factories import make_tree, make_user, make_volunteer
+from .factories import make_tree, make_user, make_volunteer, role_at
 
 pytestmark = pytest.mark.django_db
 
@@ -210,8 +209,8 @@ def test_grant_inside_ones_subtree(nodes):
         node=nodes["A1"],
     )
     clerk = fresh(clerk)
-    assert user_role_at(clerk, nodes["A1a"]) is roles.INFO_MANAGER
-    assert user_role_at(clerk, nodes["A2"]) is None
+    assert role_at(clerk, nodes["A1a"]) is roles.INFO_MANAGER
+    assert role_at(clerk, nodes["A2"]) is None
     assert clerk.has_perm("wagtailadmin.access_admin")
     assert not clerk.has_perm("registry.change_volunteer")  # never model-level
     entry = RegistryLogEntry.objects.get(action="registry.grant", user=corps_admin)
@@ -240,7 +239,7 @@ def test_grant_outside_ones_subtree_is_refused(nodes):
         services.grant_role(
             granted_by=clerk, user_or_group=other, role="viewer", node=nodes["A1"]
         )
-    assert user_role_at(fresh(other), nodes["A1"]) is None
+    assert role_at(fresh(other), nodes["A1"]) is None
 
 
 def test_granting_a_role_one_does_not_hold_is_refused(nodes):
@@ -278,12 +277,12 @@ def test_grant_replaces_the_role_on_that_node(nodes):
     services.grant_role(
         granted_by=None, user_or_group=user, role="admin", node=nodes["A1"]
     )
-    assert user_role_at(fresh(user), nodes["A1"]) is roles.ADMIN
+    assert role_at(fresh(user), nodes["A1"]) is roles.ADMIN
     services.grant_role(
         granted_by=None, user_or_group=user, role="viewer", node=nodes["A1"]
     )
     user = fresh(user)
-    assert user_role_at(user, nodes["A1"]) is roles.VIEWER
+    assert role_at(user, nodes["A1"]) is roles.VIEWER
     assert not user_has_node_perm(user, roles.EDIT_VOLUNTEERS, nodes["A1"])
     entry = RegistryLogEntry.objects.filter(action="registry.grant").first()
     assert (entry.data["role"], entry.data["previous_role"]) == ("viewer", "admin")
@@ -294,7 +293,7 @@ def test_revoke(nodes):
     clerk = granted("clerk", roles.INFO_MANAGER, nodes["A1"])
     services.revoke_role(revoked_by=corps_admin, user_or_group=clerk, node=nodes["A1"])
     clerk = fresh(clerk)
-    assert user_role_at(clerk, nodes["A1"]) is None
+    assert role_at(clerk, nodes["A1"]) is None
     assert not clerk.has_perm("wagtailadmin.access_admin")
     entry = RegistryLogEntry.objects.get(action="registry.revoke")
     assert entry.message == "撤销用户“clerk”的“信息管理员”角色"
@@ -317,7 +316,7 @@ def test_group_grants(nodes):
     member = make_user("member")
     member.groups.add(group)
     member = fresh(member)
-    assert user_role_at(member, nodes["A1a"]) is roles.INFO_MANAGER
+    assert role_at(member, nodes["A1a"]) is roles.INFO_MANAGER
     assert member.has_perm("wagtailadmin.access_admin")
 
 

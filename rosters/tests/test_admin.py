@@ -80,7 +80,7 @@ def test_upload_preview_confirm(manager_client, nodes, info_manager):
     assert not job.file  # the uploaded copy of the ID numbers is gone
     followed = manager_client.get(response.url)
     assert page_messages(followed) == ["已导入到“队A1”：新增30人，更新0人，无变化0人"]
-    entry = RegistryLogEntry.objects.get(action="rosters.import")
+    entry = RegistryLogEntry.objects.get(action="registry.bulk_register")
     assert (entry.user, entry.org_node_id, entry.uuid) == (
         info_manager,
         nodes["A1"].pk,
@@ -111,10 +111,10 @@ def test_each_volunteers_history_shows_the_imports_that_created_and_changed_it(
             for entry in response.context["object_list"]
         ]
 
-    created = ("rosters.import", "a1-info", None)
+    created = ("registry.bulk_register", "a1-info", None)
     # Both edits of the second import share its uuid: each record keeps its own.
-    assert history(1) == [("wagtail.edit", "a1-info", ["学历"]), created]
-    assert history(2) == [("wagtail.edit", "a1-info", ["学历"]), created]
+    assert history(1) == [("wagtail.edit", "a1-info", ["最高学历"]), created]
+    assert history(2) == [("wagtail.edit", "a1-info", ["最高学历"]), created]
     assert history(3) == [created]
 
 

@@ -36,7 +36,7 @@ def test_clean_roster_imported(nodes):
     assert out.splitlines()[0] == "新增 30，更新 0，无变化 0，有错误 0，需调动 0"
     assert out.splitlines()[-1] == "已导入。"
     assert Volunteer.objects.filter(org_node=nodes["A1"]).count() == 30
-    entry = RegistryLogEntry.objects.get(action="rosters.import")
+    entry = RegistryLogEntry.objects.get(action="registry.bulk_register")
     assert (entry.user, entry.data["counts"]["new"]) == (None, 30)
 
 
@@ -96,7 +96,7 @@ def test_user_rights_checked(nodes, info_manager, other_team_manager, tmp_path):
     assert str(error) == "您没有向“队A1”导入名册的权限"
     _out, error = import_roster(path, "--org", nodes["A1"].code, "--user", "a1-info")
     assert error is None
-    entry = RegistryLogEntry.objects.get(action="rosters.import")
+    entry = RegistryLogEntry.objects.get(action="registry.bulk_register")
     assert entry.user == info_manager
     volunteer = Volunteer.objects.get()
     assert list(RegistryLogEntry.objects.for_instance(volunteer)) == [entry]

@@ -221,7 +221,7 @@ def test_changes_are_listed_and_logged(nodes, info_manager):
         .values_list("action", "user__username")
     )
     # The import that created the volunteer, then the one that changed it.
-    assert actions == [("rosters.import", "a1-info"), ("wagtail.edit", "a1-info")]
+    assert actions == [("registry.bulk_register", "a1-info"), ("wagtail.edit", "a1-info")]
 
 
 def test_role_from_remark_changes_through_the_registry(nodes):
@@ -420,7 +420,7 @@ def test_crash_mid_import_writes_nothing(nodes, tmp_path):
     assert len(calls) == 2
     assert Volunteer.objects.count() == 0
     assert Membership.objects.count() == 0
-    assert not RegistryLogEntry.objects.filter(action="rosters.import").exists()
+    assert not RegistryLogEntry.objects.filter(action="registry.bulk_register").exists()
 
 
 def test_database_constraint_stops_a_duplicate_the_checks_missed(nodes, tmp_path):
