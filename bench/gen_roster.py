@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Generate synthetic party-member volunteer rosters (名册) for tests and benchmarks.
 
-Every person is invented: names are drawn from common characters, resident ID
-numbers are built with valid GB 11643-1999 check digits on Jiangmen-area region
-codes, phone numbers are in the 13x/15x/18x mobile ranges.
+Every person is invented (registry.invented: the project's one pool of names,
+region codes and mobile prefixes, and its one ID-number maker with valid
+GB 11643-1999 check digits); the columns are the project's own 名册 columns.
 
     gen_roster.py clean  OUT.xlsx|OUT.csv  [--rows N] [--seed S]
     gen_roster.py messy  OUT.xlsx          [--seed S]
@@ -20,51 +20,25 @@ Needs openpyxl for .xlsx output.
 import argparse
 import csv
 import datetime as dt
+import os
 import random
 import sys
+from pathlib import Path
 
-SURNAMES = "陈李黄张伍刘梁谭关赵林周吴何马朱胡郭罗郑谢许邓冯曹彭曾萧蔡余潘杜戴夏钟汪田任姜范方石姚廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰梅琳雪婷慧颖佳俊豪宇浩然子轩欣怡诗涵梓晨嘉瑞思远文博雅琪晓东海燕春秋冬振兴永健德胜金凤翠"
-REGIONS = ["440781", "440703", "440704", "440705", "440783", "440784", "440785"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from registry import invented  # noqa: E402  (plain Python: no Django needed)
+
 EDUCATION = ["初中", "高中", "中专", "大专", "本科", "硕士研究生", "博士研究生"]
-DEPTS = [
-    "办公室",
-    "组织股",
-    "宣传股",
-    "综合股",
-    "财务股",
-    "业务一股",
-    "业务二股",
-    "人事股",
-]
-TITLES = ["科员", "办事员", "副股长", "股长", "文员", "主任", "副主任", "经理", "干部"]
 POLITICAL = ["中共党员", "中共党员", "中共党员", "中共预备党员", "共青团员", "群众"]
-# GB 11643 weights: 2**(17 - i) mod 11. The shared copy this came from had the
-# last seven wrong (0, 4, 9, 8, 5, 10, 4), so most of its numbers failed the check.
-WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-CHECK = "10X98765432"
 TODAY = dt.date(2026, 11, 1)
 
-HEADER = [
-    "序号",
-    "姓名",
-    "性别",
-    "出生年月",
-    "学历",
-    "部门及职务",
-    "入党时间",
-    "电话",
-    "备注",
-    "身份证号码",
-    "政治面貌",
-]
 
+def header():
+    """The 名册 columns as the project exports them, less the optional 民族."""
+    from rosters.columns import EXPORT_COLUMNS  # needs Django set up (see main)
 
-def id_number(region, born, seq):
-    """An 18-digit resident ID with a valid check digit; odd seq = male."""
-    body = f"{region}{born:%Y%m%d}{seq:03d}"
-    total = sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True))
-    return body + CHECK[total % 11]
+    return [column.label for column in EXPORT_COLUMNS if column.key != "ethnicity"]
 
 
 def person(rng, i):
@@ -88,22 +62,18 @@ def person(rng, i):
         ):  # probationary members joined within the last year
             j = TODAY - dt.timedelta(days=rng.randrange(1, 360))
         joined = j.strftime("%Y.%m.%d")
-    phone = (
-        rng.choice(["138", "139", "137", "135", "150", "159", "186", "188", "133"])
-        + f"{rng.randrange(0, 10**8):08d}"
-    )
+    phone = invented.mobile(rng)
     return {
         "序号": i,
-        "姓名": rng.choice(SURNAMES)
-        + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))),
+        "姓名": invented.name(rng),
         "性别": "男" if male else "女",
         "出生年月": f"{born.year}-{born.month}",
         "学历": rng.choice(EDUCATION),
-        "部门及职务": rng.choice(DEPTS) + rng.choice(TITLES),
+        "部门及职务": rng.choice(invented.DEPARTMENTS) + rng.choice(invented.TITLES),
         "入党时间": joined,
         "电话": phone,
         "备注": "",
-        "身份证号码": id_number(rng.choice(REGIONS), born, seq),
+        "身份证号码": invented.id_number(rng.choice(invented.REGIONS), born, seq),
         "政治面貌": political,
     }
 
@@ -123,21 +93,22 @@ def write_xlsx(path, rows, extra_header=None, title="党员义工名册"):
     wb = Workbook()
     ws = wb.active
     ws.title = "名册"
-    header = HEADER + (extra_header or [])
+    columns = header() + (extra_header or [])
     ws.append([title])
     ws.append(["录入人", "李四", None, None, "更新日期", TODAY.isoformat()])
-    ws.append(header)
+    ws.append(columns)
     for r in rows:
-        ws.append([r.get(h) for h in header])
+        ws.append([r.get(h) for h in columns])
     wb.save(path)
 
 
 def write_csv(path, rows, encoding="utf-8-sig"):
     with open(path, "w", newline="", encoding=encoding) as f:
-        w = csv.DictWriter(f, fieldnames=HEADER)
+        columns = header()
+        w = csv.DictWriter(f, fieldnames=columns)
         w.writeheader()
         for r in rows:
-            w.writerow({h: r.get(h, "") for h in HEADER})
+            w.writerow({h: r.get(h, "") for h in columns})
 
 
 def messy_rows(rng):
@@ -240,6 +211,10 @@ def main(argv=None):
     ap.add_argument("--rows", type=int, default=30)
     ap.add_argument("--seed", type=int, default=2012)
     a = ap.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "website.settings_test")
+    import django
+
+    django.setup()
     rng = random.Random(a.seed)
     if a.kind == "clean":
         rows = people(rng, a.rows)

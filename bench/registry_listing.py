@@ -25,10 +25,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SURNAMES = "陈李黄张伍刘梁谭关赵林周吴何马朱胡郭罗郑谢许邓冯曹彭萧蔡余潘杜戴夏钟汪田任姜范方石姚"
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰梅琳雪婷慧颖佳俊豪宇浩"
-)
 PAGE = 50  # VolunteerViewSet.list_per_page
 
 
@@ -134,11 +130,17 @@ def build(nodes=2000, volunteers=100_000, *, echo=print):
 
 
 def create_volunteers(count, homes):
-    from registry.idnumber import check_digit
+    from registry import invented
     from registry.models import Membership, Volunteer
     from registry.pinyin import name_pinyin
 
-    names = [s + g1 + g2 for s in SURNAMES for g1 in GIVEN[:12] for g2 in GIVEN[12:24]]
+    given = invented.GIVEN
+    names = [
+        s + g1 + g2
+        for s in invented.SURNAMES
+        for g1 in given[:12]
+        for g2 in given[12:24]
+    ]
     pinyin = {name: name_pinyin(name) for name in names[: min(len(names), count)]}
     names = list(pinyin)
     numbers = Volunteer.next_volunteer_numbers(count) if count else []
@@ -147,8 +149,9 @@ def create_volunteers(count, homes):
     for index in range(count):
         name = names[index % len(names)]
         # (birth date, sequence) pairs are distinct for up to 5 × 20,000 people.
-        body = f"440781{born + timedelta(days=index % 20000):%Y%m%d}{(index // 20000) * 2 + 1:03d}"
-        id_number = body + check_digit(body)
+        id_number = invented.id_number(
+            "440781", born + timedelta(days=index % 20000), (index // 20000) * 2 + 1
+        )
         full, initials = pinyin[name]
         batch.append(
             Volunteer(
@@ -160,7 +163,7 @@ def create_volunteers(count, homes):
                 pinyin_initials=initials,
                 id_number=id_number,
                 id_number_tail=id_number[-4:],
-                gender="M" if int(body[-1]) % 2 else "F",
+                gender="M" if int(id_number[16]) % 2 else "F",
                 mobile=f"138{index:08d}",
             )
         )

@@ -12,9 +12,8 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import roles, services
+from . import invented, roles, services
 from .choices import AVAILABILITY_DAYS, AVAILABILITY_SLOTS, Education, PoliticalStatus
-from .idnumber import check_digit
 from .models import Membership, OrgNode, ServiceItem, Volunteer
 
 DEMO_PASSWORD = "demo12345"
@@ -118,27 +117,6 @@ MEMBERS_PER_TEAM = 8
 STATION_RESIDENTS = 12
 COMMUNITY_REPORTERS = 15
 
-SURNAMES = (
-    "陈李黄张伍刘梁谭关赵林周吴何马朱胡郭罗郑谢许邓冯曹彭曾萧蔡余潘杜戴夏钟汪田任姜范方"
-    "石姚廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-)
-GIVEN = (
-    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红玉兰梅琳雪婷慧颖佳俊豪宇浩然"
-    "子轩欣怡诗涵梓晨嘉瑞思远文博雅琪晓东海燕春秋冬振兴永健德胜金凤翠"
-)
-REGIONS = ["440781", "440703", "440704", "440705", "440783", "440784", "440785"]
-DEPARTMENTS = [
-    "办公室",
-    "组织股",
-    "宣传股",
-    "综合股",
-    "财务股",
-    "业务一股",
-    "业务二股",
-    "人事股",
-]
-TITLES = ["科员", "办事员", "副股长", "股长", "文员", "主任", "副主任", "干部"]
-MOBILE_PREFIXES = ["138", "139", "137", "135", "150", "159", "186", "188", "133"]
 # Dates are fixed so that the same seed gives the same people on any day.
 APPLIED_ON = date(2012, 12, 20)
 PROBATION_JOINED_ON = date(2025, 6, 1)
@@ -164,9 +142,8 @@ class DemoPerson:
 
 
 def demo_id_number(rng, birth, male):
-    seq = rng.randrange(0, 500) * 2 + (1 if male else 0)
-    body = f"{rng.choice(REGIONS)}{birth:%Y%m%d}{seq:03d}"
-    return body + check_digit(body)
+    sequence = rng.randrange(0, 500) * 2 + (1 if male else 0)
+    return invented.id_number(rng.choice(invented.REGIONS), birth, sequence)
 
 
 def demo_person(rng):
@@ -189,16 +166,15 @@ def demo_person(rng):
         for day, _label in rng.sample(AVAILABILITY_DAYS, rng.randrange(1, 4))
     }
     return DemoPerson(
-        name=rng.choice(SURNAMES)
-        + "".join(rng.choice(GIVEN) for _ in range(rng.choice([1, 2, 2]))),
+        name=invented.name(rng),
         id_number=demo_id_number(rng, birth, male),
         political_status=political,
         joined_party_on=joined,
         full_member_on=full,
         education=rng.choice(list(Education.values)[2:]),
-        department=rng.choice(DEPARTMENTS),
-        title=rng.choice(TITLES),
-        mobile=rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}",
+        department=rng.choice(invented.DEPARTMENTS),
+        title=rng.choice(invented.TITLES),
+        mobile=invented.mobile(rng),
         availability=availability,
         is_party_activist=political in ("03", "13") and rng.random() < 0.3,
         donate_money=rng.random() < 0.5,

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
-from . import roles, selectors
+from . import policy, roles, selectors
 from .choices import AVAILABILITY_DAYS, AVAILABILITY_SLOTS
 from .models import Membership, OrgNode
 from .views.choosers import org_node_chooser_viewset
@@ -122,9 +122,7 @@ class OrgNodeForm(ScopedChoicesMixin, WagtailAdminModelForm):
             self.fields.pop("parent", None)
         elif "parent" in self.fields:
             field = self.fields["parent"]
-            field.queryset = selectors.nodes_for_user(
-                self.for_user, roles.MANAGE_NODE
-            ).order_by("path")
+            field.queryset = policy.nodes_where(self.for_user, "add").order_by("path")
             if selectors.is_active_superuser(self.for_user):
                 field.help_text = "留空则新建顶层组织（义工联合会）"
             else:
@@ -143,7 +141,7 @@ class MoveNodeForm(ScopedChoicesMixin, forms.Form):
     def __init__(self, *args, user, node, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = (
-            selectors.nodes_for_user(user, roles.MANAGE_NODE)
+            policy.nodes_where(user, "add")
             .exclude(path__startswith=node.path)
             .order_by("path")
         )
@@ -199,8 +197,8 @@ class VolunteerForm(ScopedChoicesMixin, WagtailAdminModelForm):
                 self.fields.pop(name, None)
             self._make_id_number_write_only()
         elif "node" in self.fields:
-            self.fields["node"].queryset = selectors.nodes_for_user(
-                self.for_user, roles.EDIT_VOLUNTEERS
+            self.fields["node"].queryset = policy.nodes_where(
+                self.for_user, "register_volunteers"
             )
             self.fields["node"].widget = org_node_chooser_viewset.widget_class()
 
@@ -243,11 +241,11 @@ class MembershipForm(ScopedChoicesMixin, WagtailAdminModelForm):
         self.fields.pop("on", None)
         if "volunteer" in self.fields:
             field = self.fields["volunteer"]
-            field.queryset = selectors.volunteers_for_user(user, roles.EDIT_VOLUNTEERS)
+            field.queryset = policy.volunteers_where(user, "change")
             field.error_messages["invalid_choice"] = FOREIGN_VOLUNTEER
         if "node" in self.fields:
             field = self.fields["node"]
-            field.queryset = selectors.nodes_for_user(user, roles.EDIT_VOLUNTEERS)
+            field.queryset = policy.nodes_where(user, "register_volunteers")
             field.error_messages["invalid_choice"] = FOREIGN_NODE
         if "kind" in self.fields:
             # The primary membership changes only by registering or transferring.
@@ -276,8 +274,8 @@ class TransferForm(ScopedChoicesMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_node"].queryset = selectors.nodes_for_user(
-            user, roles.EDIT_VOLUNTEERS
+        self.fields["to_node"].queryset = policy.nodes_where(
+            user, "register_volunteers"
         )
         self.fields["to_node"].widget = org_node_chooser_viewset.widget_class()
 

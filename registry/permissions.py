@@ -1,6 +1,7 @@
 """Wagtail permission policies for the node-scoped registry models.
 
-Each Wagtail action maps to one OrgNode codename (registry.roles). Model-level
+Each Wagtail action maps to one OrgNode codename through the action tables of
+registry.policy, the vocabulary the apps use too. Model-level
 questions ("may this user add volunteers at all?") are answered by "holds the
 codename on at least one node"; instance questions and querysets by subtree
 coverage from registry.selectors, so there is one implementation of the rule.
@@ -10,8 +11,16 @@ ignored: a scoped role that held one would otherwise see every row.
 
 from wagtail.permission_policies.base import BasePermissionPolicy
 
-from . import roles, selectors
-from .models import OrgNode
+from . import policy, roles, selectors
+from .models import Membership, OrgNode, Volunteer
+
+
+def _codenames_of(actions):
+    return {action: rule.codename for action, rule in actions.items()}
+
+
+def _strict_of(actions):
+    return frozenset(action for action, rule in actions.items() if rule.strict)
 
 
 class OrgScopedPermissionPolicy(BasePermissionPolicy):
@@ -112,16 +121,9 @@ class OrgScopedPermissionPolicy(BasePermissionPolicy):
 
 
 class OrgNodePermissionPolicy(OrgScopedPermissionPolicy):
-    action_codenames = {
-        "add": roles.MANAGE_NODE,  # add a child under the instance
-        "change": roles.MANAGE_NODE,
-        "delete": roles.MANAGE_NODE,
-        "move": roles.MANAGE_NODE,
-        "view": roles.VIEW_REGISTRY,
-        "manage_grants": roles.MANAGE_GRANTS,
-    }
     # A node's own administrators may edit it but not delete or move it away.
-    strict_actions = frozenset({"delete", "move"})
+    action_codenames = _codenames_of(policy.NODE_ACTIONS)
+    strict_actions = _strict_of(policy.NODE_ACTIONS)
 
     def instance_check(self, user, codename, instance, strict):
         return selectors.user_has_node_perm(user, codename, instance, strict=strict)
@@ -134,13 +136,7 @@ class OrgNodePermissionPolicy(OrgScopedPermissionPolicy):
 
 
 class VolunteerPermissionPolicy(OrgScopedPermissionPolicy):
-    action_codenames = {
-        "add": roles.EDIT_VOLUNTEERS,
-        "change": roles.EDIT_VOLUNTEERS,
-        "delete": roles.DELETE_VOLUNTEERS,
-        "view": roles.VIEW_REGISTRY,
-        "reveal_id_number": roles.REVEAL_ID_NUMBER,
-    }
+    action_codenames = _codenames_of(policy.ACTIONS[Volunteer])
 
     def instance_check(self, user, codename, instance, strict):
         return selectors.user_has_volunteer_perm(user, codename, instance)
@@ -153,12 +149,7 @@ class VolunteerPermissionPolicy(OrgScopedPermissionPolicy):
 
 
 class MembershipPermissionPolicy(OrgScopedPermissionPolicy):
-    action_codenames = {
-        "add": roles.EDIT_VOLUNTEERS,
-        "change": roles.EDIT_VOLUNTEERS,
-        "delete": roles.DELETE_VOLUNTEERS,
-        "view": roles.VIEW_REGISTRY,
-    }
+    action_codenames = _codenames_of(policy.ACTIONS[Membership])
 
     def instance_check(self, user, codename, instance, strict):
         return selectors.user_has_membership_perm(user, codename, instance)

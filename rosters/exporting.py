@@ -17,7 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from registry import roles, selectors
+from registry import policy
 from registry.choices import Education, PoliticalStatus
 from registry.idnumber import mask_id_number
 from registry.models import Membership
@@ -66,12 +66,8 @@ class RosterResource(resources.ModelResource):
     def __init__(self, *, node, user=None):
         super().__init__()
         self.node = node
-        self.full_ids = user is None or selectors.user_has_node_perm(
-            user, roles.REVEAL_ID_NUMBER, node
-        )
-        self.full_phones = user is None or selectors.user_has_node_perm(
-            user, roles.EDIT_VOLUNTEERS, node
-        )
+        self.full_ids = policy.may(user, "reveal_id_number", node)
+        self.full_phones = policy.may(user, "see_contact_details", node)
         self._seq = 0
 
     def get_queryset(self):

@@ -36,7 +36,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
-from registry import roles, selectors
+from registry import policy
 from registry.choices import PoliticalStatus
 from registry.idnumber import MAX_AGE_YEARS, mask_id_number
 from registry.models import Membership, Volunteer
@@ -213,9 +213,7 @@ class RosterImporter:
         self.progress = progress or (lambda done: None)
         self.failed_rows = failed_rows
         self.today = timezone.localdate()
-        self.show_full_ids = user is None or selectors.user_has_node_perm(
-            user, roles.REVEAL_ID_NUMBER, node
-        )
+        self.show_full_ids = policy.may(user, "reveal_id_number", node)
         self.seen_ids = {}  # 身份证号码 -> first row
         self.seen_people = {}  # (姓名, 电话) -> (first row, that row had a number)
         self.claimed = {}  # volunteer pk -> the row that matched it
@@ -483,9 +481,7 @@ class RosterImporter:
         home = existing.org_node
         if home is None:
             where = "已登记为义工，但尚未加入任何队伍"
-        elif self.user is None or selectors.user_has_node_perm(
-            self.user, roles.VIEW_REGISTRY, home
-        ):
+        elif policy.may(self.user, "view", home):
             where = f"已登记在“{home.name}”（{home.code}）"
         else:
             where = "已登记在其他组织"

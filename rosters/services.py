@@ -21,7 +21,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from registry import roles, selectors
+from registry import policy
 from registry.models import OrgNode
 
 from .exporting import FailedRowsWriter
@@ -41,10 +41,7 @@ class ConfirmationRefused(Exception):
 
 
 def require_import_right(user, node):
-    if user is not None and not selectors.user_has_node_perm(
-        user, roles.EDIT_VOLUNTEERS, node
-    ):
-        raise PermissionDenied(f"您没有向“{node.name}”导入名册的权限")
+    policy.require(user, "import", node, f"您没有向“{node.name}”导入名册的权限")
     if node.status == OrgNode.Status.DISSOLVED:
         raise PermissionDenied(f"“{node.name}”已撤销，不能再导入名册")
 
@@ -298,56 +295,19 @@ def prune_imports(older_than):
     return pruned
 
 
-# --- Inline or in the background ------------------------------------------------------------
+# --- A background step that will not finish ------------------------------------------------
 
 
-def start_check(job):
-    if not job.background:
-        return check_import(job)
-    from .tasks import check_roster_import  # the tasks module imports this one
+def fail_lost_import(job):
+    """Record that the background step of ``job`` ended without finishing it.
 
-    job.task_id = str(check_roster_import.enqueue(job.pk).id)
-    job.save(update_fields=["task_id"])
-    return job
-
-
-def start_apply(job, *, valid_only, expected):
-    """Start the import unless it was already started (a second click, say)."""
-    started = RosterImport.objects.filter(
-        pk=job.pk, status=RosterImport.Status.CHECKED
-    ).update(status=RosterImport.Status.IMPORTING)
-    if not started:
-        raise ConfirmationRefused("这次导入已经开始或已经结束，不能再次确认")
-    job.status = RosterImport.Status.IMPORTING
-    if not job.background:
-        return apply_import(job, valid_only=valid_only, expected=expected)
-    from .tasks import apply_roster_import
-
-    job.task_id = str(apply_roster_import.enqueue(job.pk, valid_only, expected).id)
-    job.save(update_fields=["task_id"])
-    return job
-
-
-def background_state(job):
-    """ "queued", "running" or "lost" for a background step in progress, else ""."""
-    if not (job.is_running and job.background and job.task_id):
-        return ""
-    from .tasks import check_roster_import
-
-    try:
-        status = check_roster_import.get_backend().get_result(job.task_id).status
-    except Exception:  # the result was pruned or never stored
-        status = "FAILED"
-    if status == "READY":
-        return "queued"
-    if status == "RUNNING":
-        return "running"
-    # The task ended without updating the job: the worker died mid-way.
+    Called on the user's request (a POST) once rosters.tasks.background_state
+    says "lost"; the transaction of an interrupted import was rolled back.
+    """
     job.refresh_from_db()
-    if job.is_running:
-        _fail(job, "后台处理意外中断，所有改动已撤销，没有写入任何数据：请重新上传")
-        return "lost"
-    return ""
+    if not job.is_running:
+        return job
+    return _fail(job, "后台处理意外中断，所有改动已撤销，没有写入任何数据：请重新上传")
 
 
 # --- Without a job: the CLI ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.ImportView.as_view(), name="import"),
     path("imports/<int:pk>/confirm/", views.ConfirmView.as_view(), name="confirm"),
     path("imports/<int:pk>/status/", views.StatusView.as_view(), name="import_status"),
+    path("imports/<int:pk>/abandon/", views.AbandonView.as_view(), name="abandon"),
     path(
         "imports/<int:pk>/failed.xlsx",
         views.FailedRowsView.as_view(),

@@ -20,10 +20,10 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.log_actions import log
 
-from registry import roles, selectors
+from registry import policy
 from registry.models import OrgNode
 
-from . import services
+from . import services, tasks
 from .columns import COLUMNS
 from .exporting import write_roster, write_template
 from .forms import ConfirmForm, UploadForm
@@ -49,7 +49,7 @@ class RosterAdminMixin(WagtailAdminTemplateMixin):
     header_icon = "table"
 
     def dispatch(self, request, *args, **kwargs):
-        if not selectors.user_has_perm_anywhere(request.user, roles.VIEW_REGISTRY):
+        if not policy.may_anywhere(request.user, "view"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -67,7 +67,7 @@ class NodeMixin:
 
     def get_node(self):
         node = get_object_or_404(
-            selectors.nodes_for_user(self.request.user, roles.VIEW_REGISTRY),
+            policy.nodes_where(self.request.user, "view"),
             pk=self.kwargs["node_id"],
         )
         if self.edit_right:
@@ -86,7 +86,7 @@ class IndexView(RosterAdminMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         query = self.request.GET.get("q", "").strip()
-        nodes = selectors.nodes_for_user(user, roles.VIEW_REGISTRY).order_by("path")
+        nodes = policy.nodes_where(user, "view").order_by("path")
         if query:
             nodes = nodes.filter(Q(name__icontains=query) | Q(code__iexact=query))
         page = Paginator(nodes, NODES_PER_PAGE).get_page(self.request.GET.get("p"))
@@ -96,7 +96,7 @@ class IndexView(RosterAdminMixin, TemplateView):
             rows=[
                 (
                     node,
-                    selectors.user_has_node_perm(user, roles.EDIT_VOLUNTEERS, node)
+                    policy.may(user, "import", node)
                     and node.status != OrgNode.Status.DISSOLVED,
                 )
                 for node in page
@@ -145,7 +145,7 @@ class UploadView(RosterAdminMixin, NodeMixin, FormView):
         except FileRejected as exc:
             form.add_error("file", str(exc))
             return self.form_invalid(form)
-        services.start_check(job)
+        tasks.start_check(job)
         return redirect("rosters:import", job.pk)
 
 
@@ -202,7 +202,8 @@ class ImportView(RosterAdminMixin, ImportMixin, TemplateView):
             errors=Paginator(result.get("errors", []), ERRORS_PER_PAGE).get_page(
                 self.request.GET.get("errors")
             ),
-            background_state=services.background_state(job),
+            background_state=tasks.background_state(job),
+            abandon_url=reverse("rosters:abandon", args=[job.pk]),
             status_url=reverse("rosters:import_status", args=[job.pk]),
         )
         if job.status == RosterImport.Status.CHECKED:
@@ -228,7 +229,7 @@ class ConfirmView(ImportMixin, View):
             expected = services.check_confirmation(
                 job, request.user, form.cleaned_data["token"]
             )
-            job = services.start_apply(job, valid_only=valid_only, expected=expected)
+            job = tasks.start_apply(job, valid_only=valid_only, expected=expected)
         except services.ConfirmationRefused as exc:
             messages.error(request, str(exc))
         except Exception:
@@ -253,7 +254,7 @@ class StatusView(ImportMixin, View):
 
     def get(self, request, pk):
         job = self.get_job()
-        state = services.background_state(job)
+        state = tasks.background_state(job)
         job.refresh_from_db(fields=["status", "message"])
         total = job.estimated_rows or 0
         done = services.get_progress(job) if job.is_running else total
@@ -261,13 +262,26 @@ class StatusView(ImportMixin, View):
             {
                 "status": job.status,
                 "label": job.get_status_display(),
-                "running": job.is_running,
+                # A lost step is not running any more: the page says so.
+                "running": job.is_running and state != "lost",
+                "lost": state == "lost",
                 "queued": state == "queued",
                 "done": done,
                 "total": total,
                 "percent": min(100, round(100 * done / total)) if total else 0,
             }
         )
+
+
+class AbandonView(ImportMixin, View):
+    """结束这次导入: record that a lost background step will not finish."""
+
+    def post(self, request, pk):
+        job = self.get_job()
+        if tasks.background_state(job) == "lost":
+            job = services.fail_lost_import(job)
+            messages.error(request, job.message)
+        return redirect("rosters:import", job.pk)
 
 
 class FailedRowsView(ImportMixin, View):
@@ -282,9 +296,7 @@ class FailedRowsView(ImportMixin, View):
 class ExportView(NodeMixin, View):
     def get(self, request, node_id):
         node = self.get_node()
-        full_ids = selectors.user_has_node_perm(
-            request.user, roles.REVEAL_ID_NUMBER, node
-        )
+        full_ids = policy.may(request.user, "reveal_id_number", node)
         handle = tempfile.TemporaryFile()
         count = write_roster(handle, node=node, user=request.user)
         handle.seek(0)
@@ -300,7 +312,7 @@ class ExportView(NodeMixin, View):
 
 class TemplateDownloadView(View):
     def get(self, request):
-        if not selectors.user_has_perm_anywhere(request.user, roles.VIEW_REGISTRY):
+        if not policy.may_anywhere(request.user, "view"):
             raise PermissionDenied
         handle = tempfile.TemporaryFile()
         write_template(handle)

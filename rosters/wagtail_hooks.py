@@ -5,14 +5,14 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
-from registry import roles, selectors
+from registry import policy
 
 from . import urls
 
 
 class RosterMenuItem(MenuItem):
     def is_shown(self, request):
-        return selectors.user_has_perm_anywhere(request.user, roles.VIEW_REGISTRY)
+        return policy.may_anywhere(request.user, "view")
 
 
 @hooks.register("register_admin_urls")

@@ -1,12 +1,12 @@
 """Test helpers: valid ID numbers, volunteers and org trees."""
 
 import itertools
+import re
 from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from registry import roles
-from registry.idnumber import check_digit
+from registry import invented, roles
 from registry.models import Membership, OrgNode, Volunteer
 from registry.selectors import user_node_codenames
 
@@ -16,9 +16,7 @@ _sequence = itertools.count(1)
 def id_number(birth=date(1980, 5, 17), male=True, region="440781"):
     """A fresh valid 18-digit number; the sequence part varies per call."""
     serial = next(_sequence) % 500
-    seq = serial * 2 + (1 if male else 0)
-    body = f"{region}{birth:%Y%m%d}{seq:03d}"
-    return body + check_digit(body)
+    return invented.id_number(region, birth, serial * 2 + (1 if male else 0))
 
 
 def make_volunteer(name="张三", node=None, **fields):
@@ -58,3 +56,12 @@ def make_tree():
 def role_at(user, node):
     """The highest role the user effectively holds on ``node``, or None."""
     return roles.role_for_codenames(user_node_codenames(user, node))
+
+
+def violates(constraint, *unique_columns):
+    """``match=`` for ``pytest.raises(IntegrityError)``: which constraint refused.
+
+    PostgreSQL names the constraint, and so does SQLite for a check; for a
+    unique index SQLite names its columns instead ("table.column").
+    """
+    return "|".join(re.escape(name) for name in (constraint, *unique_columns))

@@ -17,7 +17,7 @@ from registry.models import (
     Volunteer,
 )
 
-from .factories import id_number, make_tree, make_volunteer
+from .factories import id_number, make_tree, make_volunteer, violates
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,10 @@ def errors_of(instance):
 def test_database_refuses_two_open_primary_memberships():
     nodes = make_tree()
     volunteer = make_volunteer(node=nodes["A1"])
-    with pytest.raises(IntegrityError), transaction.atomic():
+    refused = violates(
+        "registry_membership_one_open_primary", "registry_membership.volunteer_id"
+    )
+    with pytest.raises(IntegrityError, match=refused), transaction.atomic():
         Membership.objects.create(volunteer=volunteer, node=nodes["B1"])
 
 
@@ -53,7 +56,10 @@ def test_database_refuses_two_open_community_memberships():
     other_station = nodes["fed"].add_child(name="服务站T", kind=OrgNode.Kind.STATION)
     volunteer = make_volunteer(node=nodes["A1"])
     Membership.objects.create(volunteer=volunteer, node=nodes["S"], kind="community")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    refused = violates(
+        "registry_membership_one_open_community", "registry_membership.volunteer_id"
+    )
+    with pytest.raises(IntegrityError, match=refused), transaction.atomic():
         Membership.objects.create(
             volunteer=volunteer, node=other_station, kind="community"
         )
@@ -62,7 +68,8 @@ def test_database_refuses_two_open_community_memberships():
 def test_database_refuses_end_before_start():
     nodes = make_tree()
     volunteer = make_volunteer()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    refused = violates("registry_membership_end_after_start")
+    with pytest.raises(IntegrityError, match=refused), transaction.atomic():
         Membership.objects.create(
             volunteer=volunteer,
             node=nodes["A1"],
@@ -84,7 +91,8 @@ def test_community_membership_only_at_a_station():
 def test_post_needs_a_role_other_than_member():
     nodes = make_tree()
     volunteer = make_volunteer()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    refused = violates("registry_membership_post_has_role")
+    with pytest.raises(IntegrityError, match=refused), transaction.atomic():
         Membership.objects.create(
             volunteer=volunteer, node=nodes["A"], kind="post", role="member"
         )
@@ -134,7 +142,10 @@ def test_duplicate_id_number_refused_but_missing_ones_coexist():
     make_volunteer(id_number=number)
     duplicate = Volunteer(name="李四", id_number=number)
     assert errors_of(duplicate) == {"__all__": ["该身份证号码已登记，请勿重复登记"]}
-    with pytest.raises(IntegrityError), transaction.atomic():
+    refused = violates(
+        "registry_volunteer_unique_id_number", "registry_volunteer.id_number"
+    )
+    with pytest.raises(IntegrityError, match=refused), transaction.atomic():
         duplicate.save()
     make_volunteer(name="甲")
     make_volunteer(name="乙", id_number="")
@@ -234,7 +245,8 @@ def test_database_refuses_party_dates_for_non_members():
     volunteer = Volunteer(
         name="赵六", political_status="13", joined_party_on=date(2005, 3, 1)
     )
-    with pytest.raises(IntegrityError), transaction.atomic():
+    refused = violates("registry_volunteer_party_dates_only_for_members")
+    with pytest.raises(IntegrityError, match=refused), transaction.atomic():
         volunteer.save()
 
 

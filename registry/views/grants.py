@@ -9,7 +9,7 @@ from django.views.generic import View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
-from .. import roles, selectors, services
+from .. import policy, roles, selectors, services
 from ..forms import GrantForm
 from ..models import OrgNodeUserObjectPermission
 from . import generic
@@ -81,13 +81,13 @@ class NodePermissionsView(generic.ObjectFormView):
         return context
 
     def get_anchor_url(self, anchor):
-        if selectors.user_has_node_perm(self.request.user, roles.MANAGE_GRANTS, anchor):
+        if policy.may(self.request.user, "manage_grants", anchor):
             return reverse(self.permissions_url_name, args=(anchor.pk,))
         return ""
 
     def known_usernames(self):
         """Suggestions: users who already hold a role somewhere in the user's subtree."""
-        nodes = selectors.nodes_for_user(self.request.user, roles.MANAGE_GRANTS)
+        nodes = policy.nodes_where(self.request.user, "manage_grants")
         user_ids = OrgNodeUserObjectPermission.objects.filter(
             content_object__in=nodes.values("pk")
         ).values("user")

@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets.button import Button
 
-from .. import roles, selectors, services
+from .. import policy, selectors, services
 from ..forms import MoveNodeForm
 from . import generic
 
@@ -48,7 +48,7 @@ class OrgNodeIndexView(generic.IndexView):
                 path__startswith=self.parent_node.path,
                 depth=self.parent_node.depth + 1,
             )
-        return selectors.top_nodes_for_user(self.request.user, roles.VIEW_REGISTRY)
+        return policy.top_nodes_where(self.request.user, "view")
 
     def get_valid_orderings(self):
         return ["path", *super().get_valid_orderings()]

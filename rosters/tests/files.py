@@ -7,27 +7,16 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from registry.idnumber import check_digit
+from registry import invented
+from rosters.columns import EXPORT_COLUMNS
 
-HEADER = [
-    "序号",
-    "姓名",
-    "性别",
-    "出生年月",
-    "学历",
-    "部门及职务",
-    "入党时间",
-    "电话",
-    "备注",
-    "身份证号码",
-    "政治面貌",
-]
+# The 名册's columns as exported, without the optional 民族.
+HEADER = [column.label for column in EXPORT_COLUMNS if column.key != "ethnicity"]
 
 
 def id_number(birth=date(1980, 5, 17), serial=1, region="440781"):
     """A valid number; odd ``serial`` is a man."""
-    body = f"{region}{birth:%Y%m%d}{serial:03d}"
-    return body + check_digit(body)
+    return invented.id_number(region, birth, serial)
 
 
 def person(n, **changes):

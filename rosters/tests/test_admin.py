@@ -308,15 +308,42 @@ def test_progress_reported_while_running(manager_client, nodes, settings):
     )
 
 
-def test_worker_that_died_is_reported(manager_client, nodes, settings):
+def test_worker_that_died_is_reported_and_ended_on_request(
+    manager_client, nodes, settings
+):
     settings.ROSTER_IMPORT_BACKGROUND_ROWS = 5
     upload(manager_client, nodes["A1"], xlsx_bytes([person(n) for n in range(1, 11)]))
     job = RosterImport.objects.get()
     DBTaskResult.objects.filter(id=job.task_id).update(status="FAILED")
     state = manager_client.get(reverse("rosters:import_status", args=[job.pk])).json()
-    assert (state["running"], state["status"]) == (False, "failed")
+    assert (state["running"], state["lost"], state["status"]) == (
+        False,
+        True,
+        "checking",
+    )
+    page = manager_client.get(reverse("rosters:import", args=[job.pk]))
+    assert "后台处理意外中断" in page.content.decode()
+    # Looking is not acting: the job is unchanged until the user ends it.
     job.refresh_from_db()
+    assert (job.status, job.message) == (RosterImport.Status.CHECKING, "")
+    response = manager_client.post(reverse("rosters:abandon", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == RosterImport.Status.FAILED
     assert job.message.startswith("后台处理意外中断")
+
+
+def test_ending_a_running_import_that_is_not_lost_changes_nothing(
+    manager_client, nodes, settings
+):
+    settings.ROSTER_IMPORT_BACKGROUND_ROWS = 5
+    upload(manager_client, nodes["A1"], xlsx_bytes([person(n) for n in range(1, 11)]))
+    job = RosterImport.objects.get()
+    DBTaskResult.objects.filter(id=job.task_id).update(status="RUNNING")
+    manager_client.post(reverse("rosters:abandon", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == RosterImport.Status.CHECKING
+    assert manager_client.get(reverse("rosters:abandon", args=[job.pk])).status_code == 405
 
 
 # --- Export and template -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from registry import services as registry_services
 from registry.choices import Education, PoliticalStatus
 from registry.idnumber import check_digit, normalize_id_number
 from registry.models import Membership, RegistryLogEntry, Volunteer
-from registry.tests.factories import make_volunteer
+from registry.tests.factories import make_volunteer, violates
 from rosters.exporting import FailedRowsWriter, write_roster
 from rosters.importing import RosterImporter
 from rosters.reading import FileRejected, open_table
@@ -221,7 +221,10 @@ def test_changes_are_listed_and_logged(nodes, info_manager):
         .values_list("action", "user__username")
     )
     # The import that created the volunteer, then the one that changed it.
-    assert actions == [("registry.bulk_register", "a1-info"), ("wagtail.edit", "a1-info")]
+    assert actions == [
+        ("registry.bulk_register", "a1-info"),
+        ("wagtail.edit", "a1-info"),
+    ]
 
 
 def test_role_from_remark_changes_through_the_registry(nodes):
@@ -427,7 +430,10 @@ def test_database_constraint_stops_a_duplicate_the_checks_missed(nodes, tmp_path
     """Another import committed the same number after this one looked it up."""
     make_volunteer(name="并发", node=nodes["B1"], id_number=person(2)["身份证号码"])
     blind = mock.patch.object(RosterImporter, "_match", lambda self, chunk: None)
-    with blind, pytest.raises(IntegrityError):
+    refused = violates(
+        "registry_volunteer_unique_id_number", "registry_volunteer.id_number"
+    )
+    with blind, pytest.raises(IntegrityError, match=refused):
         import_file_bytes(
             nodes["A1"], xlsx_bytes([person(1), person(2), person(3)]), tmp_path
         )
