@@ -416,6 +416,7 @@ class MembershipViewSet(RegistryModelViewSet):
 class CatalogueViewSet(ModelViewSet):
     """A catalogue: federation administrators and superusers maintain it."""
 
+    index_view_class = generic.ExportIndexView
     copy_view_enabled = False
     list_per_page = 50
     pk_path_converter = "pk"
