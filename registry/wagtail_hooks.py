@@ -8,6 +8,7 @@ from wagtail.log_actions import LogFormatter
 
 from .models import Membership, OrgNode, RegistryLogEntry, Volunteer
 from .roles import ROLES_BY_KEY
+from .services import ROSTER_EXPORT_ACTION
 from .viewsets import registry_viewsets
 
 
@@ -86,6 +87,23 @@ class ChangeRoleFormatter(LogFormatter):
         )
 
 
+class RosterExportFormatter(LogFormatter):
+    """导出名册（含下级组织，12行，完整身份证号码，原因：…）: scope, rows, IDs, reason."""
+
+    label = "导出名册"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        parts = [
+            "含下级组织" if data.get("scope") == "subtree" else "本组织",
+            f"{data.get('rows', 0)}行",
+            "完整身份证号码" if data.get("full_id_numbers") else "身份证号码脱敏",
+        ]
+        if data.get("reason"):
+            parts.append(f"原因：{data['reason']}")
+        return f"导出名册（{'，'.join(parts)}）"
+
+
 @hooks.register("register_log_actions")
 def register_registry_log_actions(actions):
     for model in (OrgNode, Volunteer, Membership):
@@ -98,5 +116,6 @@ def register_registry_log_actions(actions):
         ("registry.reveal_id_number", RevealFormatter),
         ("registry.end_membership", EndMembershipFormatter),
         ("registry.change_role", ChangeRoleFormatter),
+        (ROSTER_EXPORT_ACTION, RosterExportFormatter),
     ):
         actions.register_action(action)(formatter)

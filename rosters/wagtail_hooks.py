@@ -44,20 +44,6 @@ class ImportFormatter(LogFormatter):
         )
 
 
-class ExportFormatter(LogFormatter):
-    label = "导出名册"
-
-    def format_message(self, log_entry):
-        data = log_entry.data
-        ids = (
-            "含完整身份证号码"
-            if data.get("full_id_numbers")
-            else "身份证号码已隐去部分数字"
-        )
-        return f"导出名册{data.get('rows', 0)}人（{ids}）"
-
-
 @hooks.register("register_log_actions")
 def register_roster_log_actions(actions):
     actions.register_action(ROSTER_IMPORT_ACTION)(ImportFormatter)
-    actions.register_action("rosters.export")(ExportFormatter)
