@@ -7,6 +7,13 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.urls import register_converter
+
+        from .pks import PKConverter
+
+        # Before the URLconf is loaded: every id in a registry or roster URL.
+        register_converter(PKConverter, "pk")
+
         # Registered here rather than in wagtail_hooks: a policy looked up before
         # the hooks are imported would freeze Wagtail's model-level fallback.
         from wagtail.permissions import register_permission_policy

@@ -7,6 +7,7 @@ from . import roles, selectors
 from .choices import Gender, PoliticalStatus
 from .forms import NodeChoicesMixin, PlainSelect
 from .models import Membership, OrgNode, Volunteer
+from .pks import PKChoiceMixin
 
 
 class PlainChoiceFilter(django_filters.ChoiceFilter):
@@ -17,7 +18,9 @@ class PlainChoiceFilter(django_filters.ChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class NodeModelChoiceField(NodeChoicesMixin, django_filters.fields.ModelChoiceField):
+class NodeModelChoiceField(
+    PKChoiceMixin, NodeChoicesMixin, django_filters.fields.ModelChoiceField
+):
     pass
 
 

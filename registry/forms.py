@@ -19,6 +19,7 @@ from wagtail.admin.widgets import AdminDateInput
 from . import policy, roles, selectors
 from .choices import AVAILABILITY_DAYS, AVAILABILITY_SLOTS
 from .models import Membership, OrgNode
+from .pks import PKChoiceMixin
 from .views.choosers import org_node_chooser_viewset
 
 FOREIGN_NODE = "所选组织不在您的管理范围内，请重新选择"
@@ -77,7 +78,7 @@ class NodeChoicesMixin:
     iterator = NodeChoiceIterator
 
 
-class NodeChoiceField(NodeChoicesMixin, forms.ModelChoiceField):
+class NodeChoiceField(PKChoiceMixin, NodeChoicesMixin, forms.ModelChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", OrgNode.objects.none())
         kwargs.setdefault("error_messages", {"invalid_choice": FOREIGN_NODE})

@@ -49,6 +49,8 @@ class RegistryModelViewSet(ModelViewSet):
     copy_view_enabled = False
     list_per_page = 50
     scope_select_related = ()
+    # Ids in URLs: ASCII digits within a BigAutoField, else no match (404).
+    pk_path_converter = "pk"
 
     # Views about one record beyond Wagtail's own: {name: view class}, served
     # at <name>/<pk>/; every view of the viewset gets "<name>_url_name".
@@ -68,7 +70,7 @@ class RegistryModelViewSet(ModelViewSet):
         return [
             *super().get_urlpatterns(),
             *(
-                path(f"{name}/<int:pk>/", self.construct_view(view_class), name=name)
+                path(f"{name}/<pk:pk>/", self.construct_view(view_class), name=name)
                 for name, view_class in self.object_views.items()
             ),
         ]
@@ -414,8 +416,10 @@ class MembershipViewSet(RegistryModelViewSet):
 class CatalogueViewSet(ModelViewSet):
     """A catalogue: federation administrators and superusers maintain it."""
 
+    index_view_class = generic.ExportIndexView
     copy_view_enabled = False
     list_per_page = 50
+    pk_path_converter = "pk"
 
 
 class ServiceCategoryViewSet(CatalogueViewSet):

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
 from .models import (
+    BULK_EXPORT_ACTION,
     BULK_REGISTER_ACTION,
     Membership,
     OrgNode,
@@ -105,6 +106,23 @@ class BulkRegisterFormatter(LogFormatter):
         )
 
 
+class RosterExportFormatter(LogFormatter):
+    """导出名册（含下级组织，12行，完整身份证号码，原因：…）: scope, rows, IDs, reason."""
+
+    label = "导出名册"
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        parts = [
+            "含下级组织" if data.get("scope") == "subtree" else "本组织",
+            f"{data.get('rows', 0)}行",
+            "完整身份证号码" if data.get("full_id_numbers") else "身份证号码脱敏",
+        ]
+        if data.get("reason"):
+            parts.append(f"原因：{data['reason']}")
+        return f"导出名册（{'，'.join(parts)}）"
+
+
 @hooks.register("register_log_actions")
 def register_registry_log_actions(actions):
     for model in (OrgNode, Volunteer, Membership):
@@ -118,5 +136,6 @@ def register_registry_log_actions(actions):
         ("registry.end_membership", EndMembershipFormatter),
         ("registry.change_role", ChangeRoleFormatter),
         (BULK_REGISTER_ACTION, BulkRegisterFormatter),
+        (BULK_EXPORT_ACTION, RosterExportFormatter),
     ):
         actions.register_action(action)(formatter)

@@ -66,6 +66,8 @@ COLUMNS = (
     ),
     RosterColumn("phone_office", "办公电话", ("单位电话",), exported=False),
     RosterColumn("phone_home", "住宅电话", ("家庭电话", "宅电"), exported=False),
+    # Written by an export with sub-teams; read back without a warning.
+    RosterColumn("team", "所属队伍", exported=False),
     # Written into the failed-rows file; read back without a warning.
     RosterColumn("source_row", "原行号", exported=False),
     RosterColumn("error", "错误原因", exported=False),
@@ -73,7 +75,7 @@ COLUMNS = (
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 EXPORT_COLUMNS = tuple(column for column in COLUMNS if column.exported)
 # Columns that are read but never stored.
-IGNORED_KEYS = frozenset({"seq", "source_row", "error"})
+IGNORED_KEYS = frozenset({"seq", "team", "source_row", "error"})
 # Labels in the rows above the header: 录入人 李四 … 更新日期 2008-12-15.
 ENTERED_BY_LABELS = frozenset({"录入人", "填表人", "制表人", "填报人"})
 UPDATED_ON_LABELS = frozenset({"更新日期", "填表日期", "制表日期", "填报日期"})

@@ -1,14 +1,16 @@
 """Roster spreadsheets the site writes: exports, the blank template, failed rows.
 
 Every string is written as a text cell, never a formula, and text starting
-with = + - @ tab or CR gets a leading ' (rules.escape_formula), which the
-import removes again, so export -> import changes nothing. 身份证号码 and 电话
+with = + - @ tab or CR gets a leading ' (registry.downloads.safe_cell, the
+rule of every download), which the import removes again
+(rules.unescape_formula), so export -> import changes nothing. 身份证号码 and 电话
 columns are formatted as text so that Excel never turns them into numbers.
 Rows are streamed into a write-only workbook: memory does not grow with the roster.
 """
 
 from datetime import date, datetime
 
+from django.db.models import F
 from django.utils import timezone
 from import_export import fields, resources
 from openpyxl import Workbook
@@ -19,12 +21,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry import policy
 from registry.choices import Education, PoliticalStatus
+from registry.downloads import safe_cell
 from registry.idnumber import mask_id_number
 from registry.models import Membership
 from registry.privacy import mask_phone
 
 from .columns import COLUMNS_BY_KEY, EXPORT_COLUMNS
-from .rules import escape_formula
 
 TITLE = "党员义工名册"
 TEXT_KEYS = frozenset({"id_number", "mobile", "phone_office", "phone_home"})
@@ -39,8 +41,11 @@ def _label(key):
 class RosterResource(resources.ModelResource):
     """The 名册 columns of a node's current members, one row per primary membership.
 
+    ``subtree``: the members of every team in the node's subtree, grouped by
+    team (tree order, then pinyin), with the team's name as 所属队伍 last.
     Built per export with what the user may see: full ID numbers only with
-    the reveal right on the node, full phone numbers only with the edit right.
+    the reveal right on the node (and ``full_ids``), full phone numbers only
+    with the edit right.
     """
 
     seq = fields.Field(column_name=_label("seq"))
@@ -63,24 +68,36 @@ class RosterResource(resources.ModelResource):
         fields = tuple(column.key for column in EXPORT_COLUMNS)
         export_order = fields
 
-    def __init__(self, *, node, user=None):
+    def __init__(self, *, node, user=None, subtree=False, full_ids=True):
         super().__init__()
         self.node = node
-        self.full_ids = policy.may(user, "reveal_id_number", node)
+        self.subtree = subtree
+        self.full_ids = full_ids and policy.may(user, "reveal_id_number", node)
         self.full_phones = policy.may(user, "see_contact_details", node)
         self._seq = 0
 
     def get_queryset(self):
-        return (
-            Membership.objects.filter(
-                node=self.node,
-                kind=Membership.Kind.PRIMARY,
-                end_date__isnull=True,
-                volunteer__org_node=self.node,
-            )
-            .select_related("volunteer")
-            .order_by("volunteer__pinyin", "volunteer_id")
+        memberships = Membership.objects.filter(
+            kind=Membership.Kind.PRIMARY, end_date__isnull=True
         )
+        if not self.subtree:
+            return (
+                memberships.filter(node=self.node, volunteer__org_node=self.node)
+                .select_related("volunteer")
+                .order_by("volunteer__pinyin", "volunteer_id")
+            )
+        return (
+            memberships.filter(
+                node__path__startswith=self.node.path,
+                volunteer__org_node=F("node"),
+            )
+            .select_related("volunteer", "node")
+            .order_by("node__path", "volunteer__pinyin", "volunteer_id")
+        )
+
+    def keys(self):
+        keys = [column.key for column in EXPORT_COLUMNS]
+        return [*keys, "team"] if self.subtree else keys
 
     def dehydrate_seq(self, membership):
         self._seq += 1
@@ -124,7 +141,8 @@ class RosterResource(resources.ModelResource):
 
     def rows(self):
         for membership in self.iter_queryset(self.get_queryset()):
-            yield self.export_resource(membership)
+            row = self.export_resource(membership)
+            yield [*row, membership.node.name] if self.subtree else row
 
 
 # --- Cells -------------------------------------------------------------------------------
@@ -133,7 +151,7 @@ class RosterResource(resources.ModelResource):
 def sheet_cell(sheet, value, *, as_text=False):
     """A write-only cell: strings as escaped text, dates as dates."""
     if isinstance(value, str):
-        value = escape_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+        value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -176,10 +194,14 @@ def _display_name(user):
     return user.get_full_name() or user.get_username()
 
 
-def write_roster(path_or_file, *, node, user):
-    """Write the node's current members in the 名册 template; returns the row count."""
-    resource = RosterResource(node=node, user=user)
-    keys = [column.key for column in EXPORT_COLUMNS]
+def write_roster(path_or_file, *, node, user, subtree=False, full_ids=True):
+    """Write the node's current members in the 名册 template; returns the row count.
+
+    ``subtree``: every team's members below the node too (see RosterResource);
+    ``full_ids``: full ID numbers where the user may see them, else masked.
+    """
+    resource = RosterResource(node=node, user=user, subtree=subtree, full_ids=full_ids)
+    keys = resource.keys()
     workbook = Workbook(write_only=True)
     sheet = _roster_sheet(workbook, keys, _display_name(user))
     count = 0

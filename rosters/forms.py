@@ -29,3 +29,50 @@ class ConfirmForm(forms.Form):
         initial=RosterImport.Mode.ALL,
         widget=forms.HiddenInput,
     )
+
+
+class ExportForm(forms.Form):
+    """导出名册: this node or with its sub-teams; full ID numbers only with a reason."""
+
+    scope = forms.ChoiceField(
+        label="范围",
+        choices=[("node", "本组织"), ("subtree", "含下级组织")],
+        initial="node",
+        widget=forms.RadioSelect,
+        help_text="含下级组织：按队伍分组，并加“所属队伍”一列",
+    )
+    id_numbers = forms.ChoiceField(
+        label="身份证号码",
+        choices=[("masked", "脱敏"), ("full", "完整")],
+        initial="masked",
+        # Not chosen: masked.
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="原因",
+        required=False,
+        max_length=200,
+        help_text="导出完整身份证号码时必须填写（2至200个字），记入组织的历史记录",
+    )
+
+    def __init__(self, *args, may_reveal, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_reveal:
+            del self.fields["id_numbers"]
+            del self.fields["reason"]
+
+    @property
+    def full_id_numbers(self):
+        return self.cleaned_data.get("id_numbers") == "full"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.full_id_numbers and "reason" not in self.errors:
+            reason = (cleaned.get("reason") or "").strip()
+            if len(reason) < 2:
+                self.add_error(
+                    "reason", "导出完整身份证号码须填写原因（2至200个字），请填写"
+                )
+            cleaned["reason"] = reason
+        return cleaned

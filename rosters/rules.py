@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime
 
 from registry.choices import ETHNICITY_CHOICES, Education, PoliticalStatus
+from registry.downloads import FORMULA_PREFIXES
 from registry.idnumber import IDNumberError, parse_id_number
 from registry.models import Membership
 from registry.validators import normalize_phone
@@ -27,8 +28,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 _HAN = r"[\u3400-\u9fff\uf900-\ufaff]"
 _HAN_GAP = re.compile(rf"(?<={_HAN})\s+(?={_HAN})")
-# What spreadsheet programs may run as a formula when a cell starts with it (OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def fold_fullwidth(text):
@@ -39,14 +38,8 @@ def is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def escape_formula(text):
-    """Prefix ' to text a spreadsheet could run as a formula; unescape_formula undoes it."""
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def unescape_formula(text):
+    """Undo registry.downloads.safe_cell: the ' it put before formula-like text."""
     if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
         return text[1:]
     return text

@@ -6,10 +6,9 @@ who uploaded it.
 """
 
 import tempfile
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
@@ -18,15 +17,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.log_actions import log
 
 from registry import policy
+from registry import services as registry_services
+from registry.downloads import attachment_disposition
 from registry.models import OrgNode
 
 from . import services, tasks
 from .columns import COLUMNS
 from .exporting import write_roster, write_template
-from .forms import ConfirmForm, UploadForm
+from .forms import ConfirmForm, ExportForm, UploadForm
 from .importing import FAILED, OUTCOME_LABELS
 from .models import RosterImport
 from .reading import FileRejected, format_size, limit
@@ -38,10 +38,7 @@ ERRORS_PER_PAGE = 200
 
 def _attachment(handle, filename):
     response = FileResponse(handle, content_type=XLSX, as_attachment=True)
-    # RFC 6266: Chinese file names need the UTF-8 form.
-    response["Content-Disposition"] = (
-        f"attachment; filename=roster.xlsx; filename*=UTF-8''{quote(filename)}"
-    )
+    response["Content-Disposition"] = attachment_disposition(filename)
     return response
 
 
@@ -293,20 +290,65 @@ class FailedRowsView(ImportMixin, View):
         return _attachment(job.failed_file.open("rb"), f"未通过的行-{stem}.xlsx")
 
 
-class ExportView(NodeMixin, View):
-    def get(self, request, node_id):
-        node = self.get_node()
-        full_ids = policy.may(request.user, "reveal_id_number", node)
+class ExportView(RosterAdminMixin, NodeMixin, FormView):
+    """导出名册: GET shows the choices, POST downloads the file and logs the export."""
+
+    form_class = ExportForm
+    template_name = "rosters/export.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.node = self.get_node()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "may_reveal": policy.may(self.request.user, "reveal_id_number", self.node),
+        }
+
+    def get_page_title(self):
+        return f"导出名册：{self.node.name}"
+
+    def get_breadcrumbs_items(self):
+        return [*super().get_breadcrumbs_items(), {"url": "", "label": self.node.name}]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "node": self.node}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        scope = data["scope"]
+        full_ids = form.full_id_numbers
         handle = tempfile.TemporaryFile()
-        count = write_roster(handle, node=node, user=request.user)
-        handle.seek(0)
-        log(
-            node,
-            "rosters.export",
-            user=request.user,
-            data={"rows": count, "full_id_numbers": full_ids},
+        count = write_roster(
+            handle,
+            node=self.node,
+            user=self.request.user,
+            subtree=scope == "subtree",
+            full_ids=full_ids,
         )
-        filename = f"名册-{node.name}-{timezone.localdate():%Y%m%d}.xlsx"
+        try:
+            # Logged before the file is handed out; refused, it never is.
+            registry_services.record_bulk_export(
+                node=self.node,
+                user=self.request.user,
+                rows=count,
+                full_id_numbers=full_ids,
+                scope=scope,
+                reason=data.get("reason", ""),
+            )
+        except (ValidationError, PermissionDenied) as error:
+            handle.close()
+            form.add_error(
+                None,
+                str(error)
+                if isinstance(error, PermissionDenied)
+                else " ".join(error.messages),
+            )
+            return self.form_invalid(form)
+        handle.seek(0)
+        suffix = "-含下级组织" if scope == "subtree" else ""
+        filename = f"名册-{self.node.name}{suffix}-{timezone.localdate():%Y%m%d}.xlsx"
         return _attachment(handle, filename)
 
 

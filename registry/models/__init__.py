@@ -6,6 +6,7 @@ registry.services; reads scoped to a user go through registry.selectors.
 """
 
 from .audit import (
+    BULK_EXPORT_ACTION,
     BULK_REGISTER_ACTION,
     IDNumberReveal,
     RegistryLogEntry,
@@ -28,6 +29,7 @@ from .tree import OrgNode
 from .volunteers import Volunteer
 
 __all__ = [
+    "BULK_EXPORT_ACTION",
     "BULK_REGISTER_ACTION",
     "UNIQUE_NAME_MESSAGES",
     "CreationAction",

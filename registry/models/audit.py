@@ -55,6 +55,8 @@ class IDNumberReveal(models.Model):
 # One audit entry per bulk registration (registry.services.bulk_register logs
 # it on the node); it also stands for the creation of each volunteer it added.
 BULK_REGISTER_ACTION = "registry.bulk_register"
+# A bulk export of a node's roster (registry.services.record_bulk_export).
+BULK_EXPORT_ACTION = "registry.bulk_export"
 
 
 class RegistryLogEntryQuerySet(LogEntryQuerySet):

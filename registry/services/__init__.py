@@ -16,11 +16,12 @@ from .memberships import (
     membership_transfer,
 )
 from .nodes import org_node_create, org_node_delete, org_node_move, org_node_update
-from .privacy import reveal_id_number
+from .privacy import EXPORT_SCOPES, record_bulk_export, reveal_id_number
 from .volunteers import volunteer_create, volunteer_delete, volunteer_update
 
 __all__ = [
     "ADMIN_ACCESS_GROUP",
+    "EXPORT_SCOPES",
     "BulkRegistration",
     "MemberUpdate",
     "NewMember",
@@ -34,6 +35,7 @@ __all__ = [
     "org_node_delete",
     "org_node_move",
     "org_node_update",
+    "record_bulk_export",
     "reveal_id_number",
     "revoke_role",
     "volunteer_create",

@@ -8,14 +8,20 @@ are created through their own forms and services.
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import ForeignKey, Q
+from django.http import HttpResponseBadRequest
+from django.urls import path
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
 from .. import roles, selectors
 from ..models import OrgNode, Volunteer
+from ..pks import PKModelChoiceField, pk_list
+
+MALFORMED_IDS = "所选记录的编号无效，请关闭对话框后重新选择"
 
 
 class SearchForm(BaseFilterForm):
@@ -67,6 +73,16 @@ class ScopedChooseMixin:
 
     def get_objects(self, pks):
         return self.scoped_objects().filter(pk__in=pks)
+
+
+class ChosenMultipleMixin:
+    """``?id=`` lists: every id must be a primary key (400 otherwise)."""
+
+    def get(self, request):
+        pks = pk_list(request.GET.getlist("id"))
+        if pks is None:
+            return HttpResponseBadRequest(MALFORMED_IDS)
+        return self.get_multiple_chosen_response(self.get_objects(pks))
 
 
 class NodeScopeMixin(ScopedChooseMixin):
@@ -125,7 +141,9 @@ class NodeChosenView(NodeScopeMixin, chooser.ChosenView):
     pass
 
 
-class NodeChosenMultipleView(NodeScopeMixin, chooser.ChosenMultipleView):
+class NodeChosenMultipleView(
+    ChosenMultipleMixin, NodeScopeMixin, chooser.ChosenMultipleView
+):
     pass
 
 
@@ -145,7 +163,9 @@ class VolunteerChosenView(VolunteerScopeMixin, chooser.ChosenView):
     pass
 
 
-class VolunteerChosenMultipleView(VolunteerScopeMixin, chooser.ChosenMultipleView):
+class VolunteerChosenMultipleView(
+    ChosenMultipleMixin, VolunteerScopeMixin, chooser.ChosenMultipleView
+):
     pass
 
 
@@ -154,9 +174,24 @@ class ScopedChooserViewSet(ChooserViewSet):
 
     def get_urlpatterns(self):
         # No "create" tab: new records go through their own forms and services.
+        # "chosen" takes a primary key, not any string (404 otherwise).
         return [
-            pattern for pattern in super().get_urlpatterns() if pattern.name != "create"
+            path("chosen/<pk:pk>/", self.chosen_view, name="chosen")
+            if pattern.name == "chosen"
+            else pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name != "create"
         ]
+
+    def on_register(self):
+        super().on_register()
+        # Admin model forms' fields for this model: the chooser widget, and a
+        # hidden input that holds no primary key is an invalid choice.
+        register_form_field_override(
+            ForeignKey,
+            to=self.model,
+            override={"widget": self.widget_class, "form_class": PKModelChoiceField},
+        )
 
 
 class OrgNodeChooserViewSet(ScopedChooserViewSet):

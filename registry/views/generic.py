@@ -27,6 +27,7 @@ from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
+from ..downloads import SafeSpreadsheetExportMixin
 from ..forms import add_service_error
 
 
@@ -188,7 +189,11 @@ class ServiceFormMixin:
             return self.form_invalid(form)
 
 
-class IndexView(ScopedMixin, generic.IndexView):
+class ExportIndexView(SafeSpreadsheetExportMixin, generic.IndexView):
+    """Wagtail's listing with the site's download rules (registry.downloads)."""
+
+
+class IndexView(ScopedMixin, ExportIndexView):
     def get_base_queryset(self):
         return self.visible_queryset()
 

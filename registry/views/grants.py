@@ -12,6 +12,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from .. import policy, roles, selectors, services
 from ..forms import GrantForm
 from ..models import OrgNodeUserObjectPermission
+from ..pks import parse_pk
 from . import generic
 
 
@@ -110,8 +111,8 @@ class NodeRevokeView(generic.ScopedObjectMixin, PermissionCheckedMixin, View):
 
     def post(self, request, *args, **kwargs):
         node = self.object
-        principal_id = request.POST.get("principal_id", "")
-        if not principal_id.isdigit():
+        principal_id = parse_pk(request.POST.get("principal_id", ""))
+        if principal_id is None:
             messages.error(request, "请指定要撤销角色的用户或用户组")
             return redirect(self.permissions_url_name, node.pk)
         if request.POST.get("principal_type") == "group":

@@ -1,6 +1,5 @@
 """The org tree in the admin: browse level by level, create, edit, move, delete."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -9,6 +8,7 @@ from wagtail.admin.widgets.button import Button
 
 from .. import policy, selectors, services
 from ..forms import MoveNodeForm
+from ..pks import pk_or_404
 from . import generic
 
 
@@ -35,9 +35,7 @@ class OrgNodeIndexView(generic.IndexView):
         pk = self.request.GET.get("parent", "")
         if not pk:
             return None
-        if not pk.isdigit():
-            raise Http404
-        return get_object_or_404(self.visible_queryset(), pk=pk)
+        return get_object_or_404(self.visible_queryset(), pk=pk_or_404(pk))
 
     def get_base_queryset(self):
         visible = self.visible_queryset()
@@ -182,8 +180,8 @@ class OrgNodeCreateView(generic.CreateView):
     def get_initial(self):
         initial = super().get_initial()
         parent = self.request.GET.get("parent", "")
-        if parent.isdigit():
-            initial["parent"] = int(parent)
+        if parent:
+            initial["parent"] = pk_or_404(parent)
         return initial
 
     def save_instance(self):

@@ -343,14 +343,18 @@ def test_ending_a_running_import_that_is_not_lost_changes_nothing(
     manager_client.post(reverse("rosters:abandon", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == RosterImport.Status.CHECKING
-    assert manager_client.get(reverse("rosters:abandon", args=[job.pk])).status_code == 405
+    assert (
+        manager_client.get(reverse("rosters:abandon", args=[job.pk])).status_code == 405
+    )
 
 
 # --- Export and template -------------------------------------------------------------------------------
 
 
-def exported(client, node):
-    response = client.get(reverse("rosters:export", args=[node.pk]))
+def exported(client, node, **data):
+    response = client.post(
+        reverse("rosters:export", args=[node.pk]), {"scope": "node", **data}
+    )
     assert response.status_code == 200
     data = b"".join(response.streaming_content)
     return load_workbook(io.BytesIO(data)).active
@@ -360,7 +364,7 @@ def test_export_keeps_ids_as_text_and_neutralises_formulas(manager_client, nodes
     rows = [person(1, 姓名="@SUM(A1)"), person(2, 部门及职务='=HYPERLINK("http://x")')]
     upload(manager_client, nodes["A1"], xlsx_bytes(rows))
     confirm(manager_client, RosterImport.objects.get())
-    sheet = exported(manager_client, nodes["A1"])
+    sheet = exported(manager_client, nodes["A1"], id_numbers="full", reason="核对")
     assert [cell.value for cell in sheet[3]][:3] == ["序号", "姓名", "性别"]
     by_name = {row[1].value: row for row in sheet.iter_rows(min_row=4)}
     first = by_name["'@SUM(A1)"]
@@ -391,8 +395,8 @@ def test_viewer_exports_masked_but_may_not_import(client, nodes, viewer):
         == person(1)["身份证号码"][:6] + "**********" + person(1)["身份证号码"][-2:]
     )
     assert row[7] == "138****0001"
-    entry = RegistryLogEntry.objects.get(action="rosters.export")
-    assert entry.data == {"rows": 1, "full_id_numbers": False}
+    entry = RegistryLogEntry.objects.get(action="registry.bulk_export")
+    assert entry.data == {"rows": 1, "full_id_numbers": False, "scope": "node"}
     url = reverse("rosters:upload", args=[nodes["A1"].pk])
     for attempt in (
         lambda: client.get(url),
