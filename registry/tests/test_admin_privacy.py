@@ -10,7 +10,7 @@ from registry import roles, services
 from registry.models import IDNumberReveal, RegistryLogEntry
 
 from .admin_world import build_world
-from .factories import id_number
+from .factories import id_number, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,8 @@ def page(client, world, username, url_name, *args, query=""):
     return response.content.decode()
 
 
-def export_text(client, url_name, fmt):
-    response = client.get(reverse(url_name) + f"?export={fmt}")
+def export_text(client, url_name, fmt, query=""):
+    response = client.get(reverse(url_name) + f"?export={fmt}{query}")
     content = b"".join(response.streaming_content)
     if fmt == "csv":
         return content.decode("utf-8")
@@ -187,3 +187,75 @@ def test_admin_edits_are_logged_with_their_node(client, world):
     )
     services.volunteer_delete(volunteer=volunteers["A1"], by_user=users["corps"])
     assert RegistryLogEntry.objects.filter(action="wagtail.delete").exists()
+
+
+# --- Search is no oracle: the listing, its export, the chooser, memberships ---------
+
+
+def mixed_user(world):
+    """信息管理员 on 队A1 (with 分队A1a under it) and 查看 on 队B1."""
+    nodes = world[0]
+    user = make_user("mixed", is_staff=True)
+    for role, key in ((roles.INFO_MANAGER, "A1"), (roles.VIEWER, "B1")):
+        services.grant_role(
+            granted_by=None, user_or_group=user, role=role, node=nodes[key]
+        )
+    return user
+
+
+def listed_names(client, url_name, query):
+    response = client.get(reverse(url_name) + query)
+    assert response.status_code == 200
+    key = "results" if "chooser" in url_name else "object_list"
+    rows = response.context[key]
+    return sorted(str(row) for row in rows)
+
+
+def test_the_listing_export_and_chooser_match_phones_by_the_rights_on_each_row(
+    client, world
+):
+    volunteers = world[1]
+    prefix = volunteers["B1"].mobile[:7]  # every mobile of the world starts so
+    assert all(v.mobile.startswith(prefix) for v in volunteers.values())
+    client.force_login(mixed_user(world))
+    assert listed_names(client, "registry_volunteer:index", f"?q={prefix}") == sorted(
+        ["张三", "李四"]
+    )
+    assert listed_names(
+        client, "registry_volunteer_chooser:choose_results", f"?q={prefix}"
+    ) == sorted(["张三", "李四"])
+    exported = export_text(client, "registry_volunteer:index", "csv", f"&q={prefix}")
+    assert "张三" in exported and "李四" in exported and "赵六" not in exported
+    # The viewer's row is found only by its complete number.
+    complete = volunteers["B1"].mobile
+    assert listed_names(client, "registry_volunteer:index", f"?q={complete}") == [
+        "赵六"
+    ]
+    exported = export_text(client, "registry_volunteer:index", "csv", f"&q={complete}")
+    assert "赵六" in exported and "张三" not in exported
+
+
+def test_a_viewer_finds_by_the_tail_and_the_complete_mobile_only(client, world):
+    volunteer = world[1]["B1"]
+    client.force_login(world[3]["viewer"])
+    number, mobile = volunteer.id_number, volunteer.mobile
+    for term in (number, number[-8:], number[:14], mobile[:7], mobile[3:8]):
+        for url_name in ("registry_volunteer:index", "registry_membership:index"):
+            assert listed_names(client, url_name, f"?q={term}") == [], (url_name, term)
+        exported = export_text(client, "registry_volunteer:index", "csv", f"&q={term}")
+        assert "赵六" not in exported
+    assert listed_names(client, "registry_volunteer:index", f"?q={number[-4:]}") == [
+        "赵六"
+    ]
+    assert listed_names(client, "registry_volunteer:index", f"?q={mobile}") == ["赵六"]
+    # Its memberships: the primary one and the 社区报到 at station S.
+    assert len(listed_names(client, "registry_membership:index", f"?q={mobile}")) == 2
+
+
+def test_an_info_manager_finds_their_members_by_any_part(client, world):
+    volunteer = world[1]["A1"]
+    client.force_login(world[3]["team"])
+    number, mobile = volunteer.id_number, volunteer.mobile
+    for term in (number, number[-8:], number[:14], mobile[3:8] + mobile[8:]):
+        names = listed_names(client, "registry_volunteer:index", f"?q={term}")
+        assert "张三" in names, term

@@ -45,7 +45,7 @@ class VolunteerIndexView(generic.IndexView):
             queryset = queryset.filter(
                 org_node_id__in=list(node_ids.values_list("pk", flat=True))
             )
-        return selectors.volunteer_search(queryset, self.search_query)
+        return privacy.volunteer_search(queryset, self.search_query, user=user)
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
