@@ -32,7 +32,7 @@ from .choices import (
     InfoSource,
     PoliticalStatus,
 )
-from .idnumber import IDNumberError, mask_id_number, parse_id_number
+from .idnumber import IDNumberError, parse_id_number
 from .pinyin import name_pinyin
 from .validators import (
     normalize_availability,
@@ -675,14 +675,6 @@ class Volunteer(models.Model):
     @property
     def is_party_member(self):
         return self.political_status in PARTY_MEMBER_STATUSES
-
-    @property
-    def masked_id_number(self):
-        if not self.id_number:
-            return ""
-        if len(self.id_number) != 18:
-            return "*" * len(self.id_number)
-        return mask_id_number(self.id_number)
 
     @property
     def audit_node_id(self):

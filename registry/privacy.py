@@ -1,8 +1,14 @@
 """What a user sees of a volunteer's personal data, and what they may find them by.
 
 The one place deciding both, so that a search can never tell more than the
-page shows. Phones are shown in full to those who may edit the record
-(can_see_contact_details), masked (``138****5678``) to everyone else.
+page shows:
+
+- 身份证号码: everyone sees ``**************1234`` (the last 4) in lists, pages
+  and exports; the full number only on the logged 显示完整号码 page
+  (services.reveal_id_number), for those holding the reveal right on the
+  volunteer's home node.
+- 电话: in full for those who may edit the record (can_see_contact_details),
+  masked (``138****5678``) for everyone else.
 
 Search follows the same rights, row by row (rights differ from node to node):
 
@@ -29,8 +35,11 @@ from . import roles, selectors
 from .idnumber import normalize_id_number
 from .validators import normalize_phone
 
-# The ID number's tail kept in Volunteer.id_number_tail, found by everyone.
+# What the mask shows of an ID number: Volunteer.id_number_tail.
 SHOWN_ID_CHARACTERS = 4
+PHONE_FIELDS = ("mobile", "phone_home", "phone_office")
+# Fields whose value depends on the user's rights: exports ask shown_value().
+PRIVATE_FIELDS = ("id_number", *PHONE_FIELDS)
 # Characters validators.normalize_phone drops, as stored by forms ("0750-5511941").
 _PHONE_SEPARATORS = (" ", "\u3000", "\t", "-", "－", "—", "(", ")", "（", "）")
 _ID_TERM = re.compile(r"\d{3,17}[\dX]")
@@ -38,6 +47,14 @@ _LETTERS = re.compile(r"[a-z]+")
 
 
 # --- What the user sees ------------------------------------------------------------
+
+
+def mask_id_number(number):
+    """``**************1234``: the last 4 characters only, which search matches too."""
+    number = number or ""
+    if len(number) <= SHOWN_ID_CHARACTERS:
+        return "*" * len(number)
+    return "*" * (len(number) - SHOWN_ID_CHARACTERS) + number[-SHOWN_ID_CHARACTERS:]
 
 
 def mask_phone(number):
@@ -58,6 +75,23 @@ def can_see_contact_details(user, volunteer):
 
 def phone_for_user(user, volunteer, number):
     return number if can_see_contact_details(user, volunteer) else mask_phone(number)
+
+
+def masked_id_number(volunteer):
+    """The ID number as every list, page and export shows it ("" if none).
+
+    The same for every role: the full number only on the logged reveal page.
+    """
+    return mask_id_number(volunteer.id_number)
+
+
+def shown_value(user, volunteer, field):
+    """An export's cell for one of PRIVATE_FIELDS, as this user may see it."""
+    if field == "id_number":
+        return masked_id_number(volunteer)
+    if field in PHONE_FIELDS:
+        return phone_for_user(user, volunteer, getattr(volunteer, field))
+    raise ValueError(f"{field!r} is not one of {PRIVATE_FIELDS}")
 
 
 # --- What the user may find them by -------------------------------------------------

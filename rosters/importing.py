@@ -39,13 +39,14 @@ from wagtail.log_actions import log
 
 from registry import roles, selectors
 from registry.choices import PoliticalStatus
-from registry.idnumber import MAX_AGE_YEARS, mask_id_number
+from registry.idnumber import MAX_AGE_YEARS
 from registry.models import (
     ROSTER_IMPORT_ACTION,
     Membership,
     RegistryLogEntry,
     Volunteer,
 )
+from registry.privacy import mask_id_number
 
 from . import rules
 from .columns import COLUMNS_BY_KEY

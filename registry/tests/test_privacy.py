@@ -3,7 +3,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from registry import roles, services
 from registry.models import IDNumberReveal, RegistryLogEntry
-from registry.privacy import mask_phone, phone_for_user
+from registry.privacy import (
+    mask_id_number,
+    mask_phone,
+    masked_id_number,
+    phone_for_user,
+)
 
 from .factories import id_number, make_tree, make_user, make_volunteer
 
@@ -107,3 +112,25 @@ def test_phones_are_masked_for_viewers_only():
     clerk = granted("clerk", roles.INFO_MANAGER, nodes["A1"])
     assert phone_for_user(viewer, volunteer, volunteer.mobile) == "138****5678"
     assert phone_for_user(clerk, volunteer, volunteer.mobile) == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "number, masked",
+    [
+        ("440781198511082049", "**************2049"),
+        ("44078119851108204X", "**************204X"),
+        ("440781851108204", "***********8204"),  # a legacy number, never stored
+        ("1234", "****"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_an_id_number_shows_its_last_4_only(number, masked):
+    assert mask_id_number(number) == masked
+
+
+def test_the_volunteer_id_number_is_masked_the_same_for_everyone():
+    number = id_number()
+    volunteer = make_volunteer(name="张三", id_number=number)
+    assert masked_id_number(volunteer) == "*" * 14 + number[-4:]
+    assert masked_id_number(make_volunteer(name="李四")) == ""
