@@ -7,8 +7,12 @@ page shows:
   and exports; the full number only on the logged 显示完整号码 page
   (services.reveal_id_number), for those holding the reveal right on the
   volunteer's home node.
+- 出生日期: in full for those who may reveal the ID number (it is part of
+  it), 出生年月 for everyone else: ``1977年6月`` on a page, ``1977-06`` in an
+  export, as in the 名册.
 - 电话: in full for those who may edit the record (can_see_contact_details),
   masked (``138****5678``) for everyone else.
+- 性别 stays visible to all.
 
 Search follows the same rights, row by row (rights differ from node to node):
 
@@ -39,7 +43,7 @@ from .validators import normalize_phone
 SHOWN_ID_CHARACTERS = 4
 PHONE_FIELDS = ("mobile", "phone_home", "phone_office")
 # Fields whose value depends on the user's rights: exports ask shown_value().
-PRIVATE_FIELDS = ("id_number", *PHONE_FIELDS)
+PRIVATE_FIELDS = ("id_number", "birth_date", *PHONE_FIELDS)
 # Characters validators.normalize_phone drops, as stored by forms ("0750-5511941").
 _PHONE_SEPARATORS = (" ", "\u3000", "\t", "-", "－", "—", "(", ")", "（", "）")
 _ID_TERM = re.compile(r"\d{3,17}[\dX]")
@@ -73,6 +77,11 @@ def can_see_contact_details(user, volunteer):
     return selectors.user_has_volunteer_perm(user, roles.EDIT_VOLUNTEERS, volunteer)
 
 
+def can_reveal_id_number(user, volunteer):
+    """May press 显示完整号码 (logged), and sees the full birth date."""
+    return selectors.user_has_volunteer_perm(user, roles.REVEAL_ID_NUMBER, volunteer)
+
+
 def phone_for_user(user, volunteer, number):
     return number if can_see_contact_details(user, volunteer) else mask_phone(number)
 
@@ -85,10 +94,25 @@ def masked_id_number(volunteer):
     return mask_id_number(volunteer.id_number)
 
 
+def birth_for_user(user, volunteer, *, export=False):
+    """The birth date; without the reveal right only 出生年月.
+
+    ``1977年6月`` on a page, ``1977-06`` in an export (as in the 名册). With the
+    mask's last 4, a full birth date and the region everyone knows would leave
+    a handful of candidate numbers.
+    """
+    birth = volunteer.birth_date
+    if birth is None or can_reveal_id_number(user, volunteer):
+        return birth
+    return f"{birth:%Y-%m}" if export else f"{birth.year}年{birth.month}月"
+
+
 def shown_value(user, volunteer, field):
     """An export's cell for one of PRIVATE_FIELDS, as this user may see it."""
     if field == "id_number":
         return masked_id_number(volunteer)
+    if field == "birth_date":
+        return birth_for_user(user, volunteer, export=True)
     if field in PHONE_FIELDS:
         return phone_for_user(user, volunteer, getattr(volunteer, field))
     raise ValueError(f"{field!r} is not one of {PRIVATE_FIELDS}")

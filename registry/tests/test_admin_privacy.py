@@ -1,6 +1,7 @@
 """Privacy and audit in the registry admin: masking, the logged reveal, history."""
 
 import io
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -266,3 +267,44 @@ def test_an_info_manager_finds_their_members_by_any_part(client, world):
     for term in (number, number[-8:], number[:14], mobile[3:8] + mobile[8:]):
         names = listed_names(client, "registry_volunteer:index", f"?q={term}")
         assert "张三" in names, term
+
+
+def with_birth_date(volunteer):
+    """Birth date and gender as the ID number holds them (factories.id_number's defaults)."""
+    volunteer.birth_date, volunteer.gender = date(1980, 5, 17), "M"
+    assert volunteer.id_number[6:14] == "19800517"
+    volunteer.save(update_fields=["birth_date", "gender"])
+    return volunteer.birth_date
+
+
+def birth_strings(birth):
+    return [
+        birth.isoformat(),
+        f"{birth:%Y%m%d}",
+        f"{birth.year}年{birth.month}月{birth.day}日",
+        f"{birth:%Y/%m/%d}",
+    ]
+
+
+def test_a_viewer_sees_the_year_and_month_of_birth_only(client, world):
+    volunteer = world[1]["B1"]
+    birth = with_birth_date(volunteer)
+    inspect = page(client, world, "viewer", "registry_volunteer:inspect", volunteer.pk)
+    assert f"{birth.year}年{birth.month}月" in inspect
+    exports = [
+        export_text(client, "registry_volunteer:index", fmt) for fmt in ("csv", "xlsx")
+    ]
+    for text in exports:
+        assert f"{birth:%Y-%m}" in text
+    for text in (inspect, *exports):
+        for full in birth_strings(birth):
+            assert full not in text
+        assert "性别" in text and "男" in text  # gender stays
+
+
+def test_who_may_reveal_the_number_sees_the_full_birth_date(client, world):
+    volunteer = world[1]["A1"]
+    birth = with_birth_date(volunteer)
+    inspect = page(client, world, "team", "registry_volunteer:inspect", volunteer.pk)
+    assert f"{birth.year}年{birth.month}月{birth.day}日" in inspect
+    assert birth.isoformat() in export_text(client, "registry_volunteer:index", "csv")

@@ -196,6 +196,13 @@ class VolunteerInspectView(generic.InspectView):
             self.request.user, self.object, getattr(self.object, field)
         )
 
+    def get_field_display_value(self, field_name, field):
+        if field_name == "birth_date":
+            shown = privacy.birth_for_user(self.request.user, self.object)
+            if isinstance(shown, str):  # 出生年月 only
+                return shown
+        return super().get_field_display_value(field_name, field)
+
 
 def availability_rows(grid):
     """[(周一, "上午、晚上"), ...] for the days that have any slot."""
