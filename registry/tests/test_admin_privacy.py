@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from wagtail import hooks
 
 from registry import roles, services
 from registry.models import IDNumberReveal, RegistryLogEntry
@@ -308,3 +309,89 @@ def test_who_may_reveal_the_number_sees_the_full_birth_date(client, world):
     inspect = page(client, world, "team", "registry_volunteer:inspect", volunteer.pk)
     assert f"{birth.year}年{birth.month}月{birth.day}日" in inspect
     assert birth.isoformat() in export_text(client, "registry_volunteer:index", "csv")
+
+
+# --- Ordering, filters and the admin's global search ------------------------------
+
+
+def listed_pks(client, url_name, query=""):
+    response = client.get(reverse(url_name) + query)
+    assert response.status_code == 200
+    return [row.pk for row in response.context["object_list"]], response.context
+
+
+@pytest.mark.parametrize(
+    "ordering",
+    [
+        "id_number",
+        "-id_number",
+        "mobile",
+        "-id_number_tail",
+        "birth_date",
+        "phone_home",
+        "org_node__id",
+    ],
+)
+def test_no_ordering_by_a_private_value(client, world, ordering):
+    client.force_login(world[3]["corps"])
+    default, _context = listed_pks(client, "registry_volunteer:index")
+    by_creation = [world[1][key].pk for key in ("A1", "A1a", "A2")]
+    assert default != by_creation  # ordering by the number would give this
+    rows, context = listed_pks(
+        client, "registry_volunteer:index", f"?ordering={ordering}"
+    )
+    assert (rows, context["ordering"]) == (default, "pinyin")
+    rows, _context = listed_pks(
+        client, "registry_volunteer:index", f"?q=1380013&ordering={ordering}"
+    )
+    assert rows == default
+    exported = export_text(
+        client, "registry_volunteer:index", "csv", f"&ordering={ordering}"
+    )
+    assert [line.split(",")[1] for line in exported.splitlines()[1:]] == [
+        "李四",
+        "王五",
+        "张三",
+    ]
+    memberships, context = listed_pks(
+        client, "registry_membership:index", f"?ordering=volunteer__{ordering}"
+    )
+    assert context["ordering"] == "-start_date"
+
+
+@pytest.mark.parametrize(
+    "field", ["mobile", "id_number", "id_number_tail", "birth_date", "phone_office"]
+)
+def test_no_filter_on_a_private_value(client, world, field):
+    volunteer = world[1]["A1"]
+    value = {
+        "id_number_tail": volunteer.id_number[-4:],
+        "birth_date": "1980-05-17",
+        "phone_office": "1",
+    }.get(field) or getattr(volunteer, field)
+    client.force_login(world[3]["corps"])
+    everyone, _context = listed_pks(client, "registry_volunteer:index")
+    assert len(everyone) == 3
+    for lookup in ("", "__startswith", "__contains"):
+        rows, _context = listed_pks(
+            client, "registry_volunteer:index", f"?{field}{lookup}={value}"
+        )
+        assert rows == everyone, lookup
+        rows, _context = listed_pks(
+            client, "registry_membership:index", f"?volunteer__{field}{lookup}={value}"
+        )
+        assert len(rows) == 3
+
+
+def test_the_admin_search_does_not_reach_the_registry(client, world):
+    """The header's search and its areas (pages, images …) never list volunteers."""
+    areas = [hook() for hook in hooks.get_hooks("register_admin_search_area")]
+    assert areas and not any("registry" in area.url for area in areas)
+    volunteer = world[1]["B1"]
+    for username in ("super", "viewer"):
+        client.force_login(world[3][username])
+        for term in (volunteer.mobile, volunteer.id_number[-8:]):
+            response = client.get(reverse("wagtailadmin_pages:search") + f"?q={term}")
+            # The viewer may not search pages at all: back to the dashboard.
+            assert response.status_code == (200 if username == "super" else 302)
+            assert volunteer.name not in response.content.decode()
