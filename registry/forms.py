@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
-from . import policy, roles, selectors
+from . import policy, privacy, roles, selectors
 from .choices import AVAILABILITY_DAYS, AVAILABILITY_SLOTS
 from .models import Membership, OrgNode
 from .pks import PKChoiceMixin
@@ -212,7 +212,7 @@ class VolunteerForm(ScopedChoicesMixin, WagtailAdminModelForm):
         self.initial["id_number"] = ""
         if self.instance.id_number:
             field.help_text = (
-                f"当前号码：{self.instance.masked_id_number}。"
+                f"当前号码：{privacy.masked_id_number(self.instance)}。"
                 "需要更正时请输入完整的新号码；留空则保持不变"
             )
 

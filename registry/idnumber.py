@@ -55,10 +55,6 @@ class ParsedIDNumber:
     warnings: tuple[str, ...]
 
     @property
-    def masked(self) -> str:
-        return mask_id_number(self.number)
-
-    @property
     def tail(self) -> str:
         return self.number[-4:]
 
@@ -79,15 +75,6 @@ def check_digit(body17: str) -> str:
     # Byte values are digit + 48 (hot in roster imports): the 48s come off after.
     total = sum(map(operator.mul, body17.encode(), _WEIGHTS)) - _ZERO_BYTES_WEIGHT
     return _CHECK_CHARS[total % 11]
-
-
-def mask_id_number(number: str) -> str:
-    """Show only the region code and the last two characters of an 18-character number."""
-    if len(number) != 18:
-        raise ValueError(
-            f"expected an 18-character ID number, got {len(number)} characters"
-        )
-    return f"{number[:6]}{'*' * 10}{number[-2:]}"
 
 
 def parse_id_number(

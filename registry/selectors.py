@@ -7,17 +7,15 @@ Never use ``user.has_perm("registry.…", node)`` for these checks: guardian's
 backend only sees grants on the node itself, not on its ancestors.
 """
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q, Value
-from django.db.models.functions import Replace, Substr
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 
 from . import roles
-from .idnumber import normalize_id_number
 from .models import (
     Membership,
     OrgNode,
@@ -32,7 +30,6 @@ from .models.rights import (
     is_active_superuser,
     subtree_q,
 )
-from .validators import normalize_phone
 
 
 def ancestor_paths(path):
@@ -288,59 +285,3 @@ def node_leaders_and_contacts(nodes):
             best[key] = order
             result[membership.node_id][slot] = membership.volunteer
     return result
-
-
-# --- Search ------------------------------------------------------------------------
-
-_ID_TAIL = re.compile(r"\d{3,17}[\dX]")
-_LETTERS = re.compile(r"[a-z]+")
-
-
-def volunteer_search(queryset, query):
-    """Filter volunteers by every whitespace-separated term of ``query``.
-
-    A term matches the name, full pinyin (``zhangsan``) or initials (``zs``), the
-    ID-number tail (4 or more trailing characters), any phone number (digits,
-    separators ignored) or the 注册义工号. Order is left to the queryset
-    (Volunteer's default ordering is by pinyin).
-    """
-    terms = (query or "").split()
-    if not terms:
-        return queryset
-    needs_pinyin = any(_LETTERS.fullmatch(term.lower()) for term in terms)
-    if needs_pinyin:
-        queryset = queryset.annotate(
-            _pinyin_compact=Replace("pinyin", Value(" "), Value(""))
-        )
-    for term in terms:
-        queryset = queryset.filter(_term_q(term))
-    return queryset
-
-
-def _term_q(term):
-    condition = Q(name__icontains=term)
-    if any(character.isdigit() for character in term):
-        # Every 注册义工号 has digits (TSV2026000001); skipping the column for
-        # letters alone saves testing every row of a pinyin search against it.
-        condition |= Q(volunteer_number__icontains=term)
-    lowered = term.lower()
-    if _LETTERS.fullmatch(lowered):
-        condition |= Q(_pinyin_compact__contains=lowered)
-        condition |= Q(pinyin_initials__startswith=lowered)
-    id_tail = normalize_id_number(term)
-    if _ID_TAIL.fullmatch(id_tail):
-        if len(id_tail) == 18:
-            condition |= Q(id_number=id_tail)
-        else:
-            tail_q = Q(id_number_tail=id_tail[-4:])
-            if len(id_tail) > 4:
-                tail_q &= Q(id_number__endswith=id_tail)
-            condition |= tail_q
-    digits = normalize_phone(term)
-    if len(digits) >= 4 and digits.isdigit():
-        condition |= (
-            Q(mobile__contains=digits)
-            | Q(phone_home__contains=digits)
-            | Q(phone_office__contains=digits)
-        )
-    return condition

@@ -246,7 +246,7 @@ class VolunteerViewSet(RegistryModelViewSet):
         "get_ethnicity_display",
         "get_political_status_display",
         "birth_date",
-        "masked_id_number",
+        "id_number",
         "org_node.name",
         "employer",
         "job_title",
@@ -261,7 +261,7 @@ class VolunteerViewSet(RegistryModelViewSet):
         "get_gender_display": "性别",
         "get_ethnicity_display": "民族",
         "get_political_status_display": "政治面貌",
-        "masked_id_number": "身份证号码（脱敏）",
+        "id_number": "身份证号码（脱敏）",
         "org_node.name": "所属队伍",
         "get_status_display": "状态",
     }

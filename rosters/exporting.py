@@ -22,9 +22,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from registry import policy
 from registry.choices import Education, PoliticalStatus
 from registry.downloads import safe_cell
-from registry.idnumber import mask_id_number
 from registry.models import Membership
-from registry.privacy import mask_phone
+from registry.privacy import mask_id_number, mask_phone
 
 from .columns import COLUMNS_BY_KEY, EXPORT_COLUMNS
 
@@ -131,7 +130,7 @@ class RosterResource(resources.ModelResource):
         number = membership.volunteer.id_number or ""
         if not number or self.full_ids:
             return number
-        return mask_id_number(number) if len(number) == 18 else "*" * len(number)
+        return mask_id_number(number)
 
     def dehydrate_political_status(self, membership):
         return membership.volunteer.get_political_status_display()

@@ -38,8 +38,9 @@ from django.utils import timezone
 
 from registry import policy
 from registry.choices import PoliticalStatus
-from registry.idnumber import MAX_AGE_YEARS, mask_id_number
+from registry.idnumber import MAX_AGE_YEARS
 from registry.models import Membership, Volunteer
+from registry.privacy import mask_id_number
 from registry.services import (
     BulkRegistration,
     MemberUpdate,

@@ -15,7 +15,7 @@ from ..choices import (
     InfoSource,
     PoliticalStatus,
 )
-from ..idnumber import IDNumberError, mask_id_number, parse_id_number
+from ..idnumber import IDNumberError, parse_id_number
 from ..pinyin import name_pinyin
 from ..validators import (
     normalize_availability,
@@ -333,14 +333,6 @@ class Volunteer(models.Model):
             elif full < joined:
                 errors["full_member_on"] = "转正时间须晚于入党时间"
         return errors
-
-    @property
-    def masked_id_number(self):
-        if not self.id_number:
-            return ""
-        if len(self.id_number) != 18:
-            return "*" * len(self.id_number)
-        return mask_id_number(self.id_number)
 
     @property
     def audit_node_id(self):

@@ -1,9 +1,17 @@
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from registry import roles, services
 from registry.models import IDNumberReveal, RegistryLogEntry
-from registry.privacy import mask_phone, phone_for_user
+from registry.privacy import (
+    birth_for_user,
+    mask_id_number,
+    mask_phone,
+    masked_id_number,
+    phone_for_user,
+)
 
 from .factories import id_number, make_tree, make_user, make_volunteer
 
@@ -107,3 +115,40 @@ def test_phones_are_masked_for_viewers_only():
     clerk = granted("clerk", roles.INFO_MANAGER, nodes["A1"])
     assert phone_for_user(viewer, volunteer, volunteer.mobile) == "138****5678"
     assert phone_for_user(clerk, volunteer, volunteer.mobile) == "13812345678"
+
+
+@pytest.mark.parametrize(
+    "number, masked",
+    [
+        ("440781198511082049", "**************2049"),
+        ("44078119851108204X", "**************204X"),
+        ("440781851108204", "***********8204"),  # a legacy number, never stored
+        ("1234", "****"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_an_id_number_shows_its_last_4_only(number, masked):
+    assert mask_id_number(number) == masked
+
+
+def test_the_volunteer_id_number_is_masked_the_same_for_everyone():
+    number = id_number()
+    volunteer = make_volunteer(name="张三", id_number=number)
+    assert masked_id_number(volunteer) == "*" * 14 + number[-4:]
+    assert masked_id_number(make_volunteer(name="李四")) == ""
+
+
+def test_the_birth_date_in_full_only_for_who_may_reveal_the_number():
+    nodes = make_tree()
+    birth = date(1977, 6, 5)
+    volunteer = make_volunteer(
+        node=nodes["A1"], id_number=id_number(birth), birth_date=birth
+    )
+    viewer = granted("viewer", roles.VIEWER, nodes["A1"])
+    clerk = granted("clerk", roles.INFO_MANAGER, nodes["A"])
+    assert birth_for_user(viewer, volunteer) == "1977年6月"
+    assert birth_for_user(viewer, volunteer, export=True) == "1977-06"
+    assert birth_for_user(clerk, volunteer) == date(1977, 6, 5)
+    assert birth_for_user(clerk, volunteer, export=True) == date(1977, 6, 5)
+    assert birth_for_user(viewer, make_volunteer(name="李四")) is None

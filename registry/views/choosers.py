@@ -17,7 +17,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
-from .. import roles, selectors
+from .. import privacy, roles, selectors
 from ..models import OrgNode, Volunteer
 from ..pks import PKModelChoiceField, pk_list
 
@@ -50,8 +50,14 @@ class NodeSearchForm(SearchForm):
 
 
 class VolunteerSearchForm(SearchForm):
+    """Finds a volunteer only by what the user may see of them (registry.privacy)."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def search(self, objects, query):
-        return selectors.volunteer_search(objects, query)
+        return privacy.volunteer_search(objects, query, user=self.user)
 
 
 class ScopedChooseMixin:
@@ -115,6 +121,9 @@ class NodeColumnsMixin:
 
 class VolunteerColumnsMixin:
     filter_form_class = VolunteerSearchForm
+
+    def get_filter_form(self):
+        return self.filter_form_class(self.request.GET, user=self.request.user)
 
     @property
     def columns(self):

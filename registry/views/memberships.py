@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, TitleColumn
 
-from .. import selectors, services
+from .. import privacy, services
 from ..forms import EndMembershipForm
 from ..models import Volunteer
 from . import generic
@@ -18,7 +18,11 @@ class MembershipIndexView(generic.IndexView):
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset
-        matches = selectors.volunteer_search(Volunteer.objects.all(), self.search_query)
+        # Any volunteer with a membership here, even one whose home node the
+        # user cannot view: privacy decides what each may be found by.
+        matches = privacy.volunteer_search(
+            Volunteer.objects.all(), self.search_query, user=self.request.user
+        )
         return queryset.filter(volunteer__in=matches.values("pk"))
 
     def order_queryset(self, queryset):

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from registry import roles
 from registry import services as registry_services
 from registry.downloads import attachment_disposition
-from registry.idnumber import mask_id_number
 from registry.models import RegistryLogEntry
+from registry.privacy import mask_id_number
 from registry.tests.factories import id_number, make_volunteer
 
 from .conftest import user_with_role

@@ -115,9 +115,10 @@ def test_id_numbers_stored_as_numbers_refused(value):
     assert "请把该列设为“文本”格式，再重新输入完整号码" in str(info.value)
 
 
-def test_masked_id_number_refused():
+@pytest.mark.parametrize("masked", ["440705**********14", "**************2014"])
+def test_masked_id_number_refused(masked):
     with pytest.raises(rules.CellError, match="隐去部分数字"):
-        rules.parse_id_cell("440705**********14")
+        rules.parse_id_cell(masked)
 
 
 def test_id_check_digit_message_comes_from_the_registry():
