@@ -5,6 +5,7 @@ Defaults give a working development site on SQLite (WAL) under var/; a
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "taggit",
     "treebeard",
     "guardian",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes documents: it turns a lockout into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -148,6 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password check.
+    # It needs the request, so tests sign in with force_login (or pass request=).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Object permissions on OrgNode only; subtree inheritance lives in registry.selectors.
     "guardian.backends.ObjectPermissionBackend",
@@ -156,6 +163,26 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None
 # Security fix GHSA-5729-mvhf-9gq4 stays on; the legacy union leaked objects.
 GUARDIAN_LEGACY_GLOBAL_PERMS_GROUP_UNION = False
+
+# Login throttling (django-axes): 10 failures lock the account and, counted
+# separately, the address they came from. Failures count while each comes
+# within 30 minutes of the one before (so 10 in 15 minutes always lock), and
+# the lock lasts 30 minutes from the last one; a superuser unlocks at
+# 设置 → 登录锁定 (/admin/login-lockouts/).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout do not restart it: "30 分钟后再试" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Wagtail's own login page shows the Chinese lockout message (website.admin_forms).
+AXES_LOCKOUT_CALLABLE = "website.login_lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "website.login_lockout.client_ip"
+# Behind the proxy every request comes from it: count the address it appends
+# to X-Forwarded-For instead, or one attacker would lock everybody out.
+LOGIN_IP_FROM_FORWARDED_FOR = env_bool("BEHIND_HTTPS_PROXY", False)
+# Django's admin is not used; its Axes screens would only confuse.
+AXES_ENABLE_ADMIN = False
 
 # --- Internationalisation -------------------------------------------------
 
