@@ -19,3 +19,11 @@ def site_menu(context):
     if site is None:
         return []
     return site.root_page.get_children().live().public().in_menu()
+
+
+@register.simple_tag
+def csp_nonce_attribute():
+    """` nonce="…"` for an inline script, also where no request is in the context."""
+    from website.csp import nonce_attribute
+
+    return nonce_attribute()
