@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.table_block",
     "wagtail.contrib.typed_table_block",
     "wagtail.embeds",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     # Only for its catalogue: Wagtail's admin uses naturaltime ("3 分钟前").
     "django.contrib.humanize",
 ]
@@ -289,6 +291,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # The dashboard would fetch releases.wagtail.org from editors' browsers; nothing
 # the site serves may reach outside it.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: Wagtail shows its default avatar (or an upload).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_USER_LOGIN_FORM = "website.admin_forms.LoginForm"
 WAGTAILDOCS_EXTENSIONS = [

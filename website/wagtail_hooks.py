@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.log_actions import LogFormatter
 
-from website import views_lockout
+from website import help, views_lockout
 from website.login_lockout import UNLOCK_ACTION
 
 
@@ -18,6 +18,26 @@ class SuperuserMenuItem(MenuItem):
 def register_lockout_urls():
     return [
         path("login-lockouts/", views_lockout.login_lockouts, name="login_lockouts"),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def register_help_urls():
+    return [path("help/", help.HelpView.as_view(), name="yigong_help")]
+
+
+@hooks.register("register_help_menu_item")
+def register_help_menu_item():
+    return MenuItem("使用指南", reverse("yigong_help"), icon_name="help", order=900)
+
+
+@hooks.register("construct_help_menu")
+def drop_wagtail_guide_links(request, menu_items):
+    """Wagtail's own entries open guide.wagtail.org (English, off-site)."""
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new")
     ]
 
 

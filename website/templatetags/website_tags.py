@@ -27,3 +27,11 @@ def csp_nonce_attribute():
     from website.csp import nonce_attribute
 
     return nonce_attribute()
+
+
+@register.simple_tag
+def admin_site_name():
+    """WAGTAIL_SITE_NAME, for the admin's titles in place of "Wagtail"."""
+    from django.conf import settings
+
+    return settings.WAGTAIL_SITE_NAME
