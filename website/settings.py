@@ -294,6 +294,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: Wagtail shows its default avatar (or an upload).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
+# One city, one time zone: the account page offers no list of 600 zone names.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 WAGTAILADMIN_USER_LOGIN_FORM = "website.admin_forms.LoginForm"
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",
