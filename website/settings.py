@@ -5,9 +5,11 @@ Defaults give a working development site on SQLite (WAL) under var/; a
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.table_block",
     "wagtail.contrib.typed_table_block",
     "wagtail.embeds",
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
     "taggit",
     "treebeard",
     "guardian",
+    "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -69,12 +74,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     # Only for its catalogue: Wagtail's admin uses naturaltime ("3 分钟前").
     "django.contrib.humanize",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the policy as well.
+    "csp.middleware.CSPMiddleware",
+    # The nonce for inline scripts rendered without the request (website/csp.py).
+    "website.csp.NonceMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes documents: it turns a lockout into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "website.urls"
@@ -148,6 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password check.
+    # It needs the request, so tests sign in with force_login (or pass request=).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     # Object permissions on OrgNode only; subtree inheritance lives in registry.selectors.
     "guardian.backends.ObjectPermissionBackend",
@@ -156,6 +171,26 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None
 # Security fix GHSA-5729-mvhf-9gq4 stays on; the legacy union leaked objects.
 GUARDIAN_LEGACY_GLOBAL_PERMS_GROUP_UNION = False
+
+# Login throttling (django-axes): 10 failures lock the account and, counted
+# separately, the address they came from. Failures count while each comes
+# within 30 minutes of the one before (so 10 in 15 minutes always lock), and
+# the lock lasts 30 minutes from the last one; a superuser unlocks at
+# 设置 → 登录锁定 (/admin/login-lockouts/).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lockout do not restart it: "30 分钟后再试" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Wagtail's own login page shows the Chinese lockout message (website.admin_forms).
+AXES_LOCKOUT_CALLABLE = "website.login_lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "website.login_lockout.client_ip"
+# Behind the proxy every request comes from it: count the address it appends
+# to X-Forwarded-For instead, or one attacker would lock everybody out.
+LOGIN_IP_FROM_FORWARDED_FOR = env_bool("BEHIND_HTTPS_PROXY", False)
+# Django's admin is not used; its Axes screens would only confuse.
+AXES_ENABLE_ADMIN = False
 
 # --- Internationalisation -------------------------------------------------
 
@@ -230,6 +265,25 @@ if not DEBUG:
     if env_bool("BEHIND_HTTPS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy (django-csp) on every response: everything is served
+# from this host; inline scripts run only with the per-response nonce.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        # Wagtail's admin sets style attributes and its editor inserts <style>.
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
+
 # --- Wagtail --------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "义工通"
@@ -237,7 +291,11 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # The dashboard would fetch releases.wagtail.org from editors' browsers; nothing
 # the site serves may reach outside it.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: Wagtail shows its default avatar (or an upload).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
+# One city, one time zone: the account page offers no list of 600 zone names.
+WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
 WAGTAILADMIN_USER_LOGIN_FORM = "website.admin_forms.LoginForm"
 WAGTAILDOCS_EXTENSIONS = [
     "pdf",

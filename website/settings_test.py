@@ -19,3 +19,5 @@ CACHES["progress"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "roster-progress",
 }
+# django-axes stays on (its backend first, as in production): tests sign in with
+# force_login, which skips authenticate(); client.login needs request=HttpRequest().

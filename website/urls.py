@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.urls import reports as wagtailadmin_reports_urls
 from wagtail.contrib.redirects import urls as wagtailredirects_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from website import views
@@ -11,6 +12,9 @@ from website.admin_reports import safe_export_urlpatterns
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     # Wagtail's exporting reports and redirects with the site's download rules
     # (registry.downloads): matched before the same paths in Wagtail's admin.
     path(

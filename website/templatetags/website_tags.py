@@ -1,7 +1,9 @@
 from django import template
+from django.conf import settings
 from wagtail.models import Site
 
 from website import blocks
+from website.csp import nonce_attribute
 
 register = template.Library()
 
@@ -19,3 +21,15 @@ def site_menu(context):
     if site is None:
         return []
     return site.root_page.get_children().live().public().in_menu()
+
+
+@register.simple_tag
+def csp_nonce_attribute():
+    """` nonce="…"` for an inline script, also where no request is in the context."""
+    return nonce_attribute()
+
+
+@register.simple_tag
+def admin_site_name():
+    """WAGTAIL_SITE_NAME, for the admin's titles in place of "Wagtail"."""
+    return settings.WAGTAIL_SITE_NAME

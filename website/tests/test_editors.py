@@ -331,7 +331,8 @@ def test_never_published_page_is_not_found(client, notice, editor):
 def test_login_page_and_page_editor_are_chinese(client, notice, editor):
     login = client.get("/admin/login/").content.decode()
     # From the project catalogue:
-    assert "使用 Wagtail 需要启用 JavaScript" in login
+    assert "使用后台需要浏览器启用 JavaScript" in login
+    assert "enable-javascript.com" not in login
     assert "JavaScript is required" not in login
     # Wagtail's login form has no label for the password; ours adds Django's.
     assert re.search(r'<label[^>]*for="id_password"[^>]*>\s*密码', login)
