@@ -33,6 +33,7 @@ REGISTRY_SURFACE = {
     "validators",
     "invented",
     "downloads",
+    "pks",
 }
 # Model methods that write; outside the registry only its services may call them.
 WRITES = {

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
-from registry import invented, roles
+from registry import invented, roles, services
 from registry.models import Membership, OrgNode, Volunteer
 from registry.selectors import user_node_codenames
 
@@ -65,3 +65,15 @@ def violates(constraint, *unique_columns):
     unique index SQLite names its columns instead ("table.column").
     """
     return "|".join(re.escape(name) for name in (constraint, *unique_columns))
+
+
+def fresh(user):
+    """The user as a new request would load it (grants are cached per user object)."""
+    return type(user).objects.get(pk=user.pk)
+
+
+def granted(username, role, node, **fields):
+    """A new user holding ``role`` on ``node``, loaded afresh."""
+    user = make_user(username, **fields)
+    services.grant_role(granted_by=None, user_or_group=user, role=role, node=node)
+    return fresh(user)

@@ -15,17 +15,11 @@ from registry.models import (
     Volunteer,
 )
 
-from .admin_world import build_world
 from .factories import id_number, make_user
 
 pytestmark = pytest.mark.django_db
 
 HOME = "/admin/"
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def login(client, world, username):

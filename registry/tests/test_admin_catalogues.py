@@ -5,14 +5,7 @@ from django.urls import reverse
 
 from registry.models import CreationAction, ServiceCategory, TargetGroup
 
-from .admin_world import build_world
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def test_federation_admin_adds_and_edits_catalogue_entries(client, world):

@@ -11,15 +11,9 @@ from wagtail import hooks
 from registry import roles, services
 from registry.models import IDNumberReveal, RegistryLogEntry
 
-from .admin_world import build_world
 from .factories import id_number, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world():
-    return build_world()
 
 
 def page(client, world, username, url_name, *args, query=""):

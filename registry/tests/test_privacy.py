@@ -13,15 +13,9 @@ from registry.privacy import (
     phone_for_user,
 )
 
-from .factories import id_number, make_tree, make_user, make_volunteer
+from .factories import granted, id_number, make_tree, make_volunteer
 
 pytestmark = pytest.mark.django_db
-
-
-def granted(username, role, node):
-    user = make_user(username)
-    services.grant_role(granted_by=None, user_or_group=user, role=role, node=node)
-    return type(user).objects.get(pk=user.pk)
 
 
 def test_reveal_returns_the_number_and_logs_who_saw_it():

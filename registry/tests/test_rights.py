@@ -30,14 +30,9 @@ from registry.selectors import (
     volunteers_for_user,
 )
 
-from .factories import make_tree, make_user, make_volunteer, role_at
+from .factories import fresh, granted, make_user, make_volunteer, role_at
 
 pytestmark = pytest.mark.django_db
-
-
-def fresh(user):
-    """The user as a new request would load it (grants are cached per user object)."""
-    return type(user).objects.get(pk=user.pk)
 
 
 # --- Oracle ----------------------------------------------------------------------------
@@ -170,17 +165,6 @@ def test_selectors_and_policies_agree_with_a_parent_walking_oracle(seed):
 
 
 # --- Fixed tree: roles, policies, grant rules -----------------------------------------------
-
-
-@pytest.fixture
-def nodes():
-    return make_tree()
-
-
-def granted(username, role, node, **fields):
-    user = make_user(username, **fields)
-    services.grant_role(granted_by=None, user_or_group=user, role=role, node=node)
-    return fresh(user)
 
 
 def test_roles_nest_and_are_defined_once():

@@ -12,16 +12,11 @@ from registry.selectors import (
     volunteers_for_user,
 )
 
-from .factories import id_number, make_tree, make_user
+from .factories import granted, id_number, make_user
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def nodes():
-    return make_tree()
 
 
 def register(node, name="张三", by_user=None, role="member", **fields):
@@ -36,12 +31,6 @@ def log_actions(instance):
         .order_by("timestamp", "pk")
         .values_list("action", flat=True)
     )
-
-
-def granted(username, role, node):
-    user = make_user(username)
-    services.grant_role(granted_by=None, user_or_group=user, role=role, node=node)
-    return user
 
 
 # --- Volunteers -----------------------------------------------------------------------

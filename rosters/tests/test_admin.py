@@ -5,19 +5,21 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver, reverse
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
 from registry import roles
 from registry.models import RegistryLogEntry, Volunteer
 from registry.services import grant_role, revoke_role
-from registry.tests.factories import make_user, make_volunteer
+from registry.tests.factories import granted, make_user, make_volunteer
 from rosters import services
 from rosters.models import RosterImport
 from rosters.tasks import apply_roster_import, check_roster_import
 
-from .conftest import FIXTURES, user_with_role
+from .conftest import FIXTURES
 from .files import person, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +204,7 @@ def test_token_of_another_import_refused(manager_client, nodes, checked_job):
 def test_another_users_token_and_import_refused(
     client, nodes, checked_job, info_manager
 ):
-    colleague = user_with_role("a1-colleague", roles.INFO_MANAGER, nodes["A1"])
+    colleague = granted("a1-colleague", roles.INFO_MANAGER, nodes["A1"])
     token = services.confirmation_token(checked_job, info_manager)
     client.force_login(colleague)
     # Someone else's import is not there for the colleague at all ...
@@ -510,3 +512,43 @@ def test_right_revoked_while_queued(manager_client, nodes, info_manager, setting
     job.refresh_from_db()
     assert (job.status, job.message) == ("failed", "您没有向“队A1”导入名册的权限")
     assert Volunteer.objects.count() == 0
+
+
+# --- Reading never writes ------------------------------------------------------------------------
+
+
+def test_no_get_of_a_roster_page_writes(manager_client, nodes, settings):
+    """Every GET of the rosters namespace reads only (sessions aside)."""
+    settings.ROSTER_IMPORT_BACKGROUND_ROWS = 5
+    upload(manager_client, nodes["A1"], xlsx_bytes([person(n) for n in range(1, 11)]))
+    job = RosterImport.objects.get()
+    # The worker died: the state a status request used to record on its own.
+    DBTaskResult.objects.filter(id=job.task_id).update(status="FAILED")
+    pages = {
+        "rosters:index": [],
+        "rosters:template": [],
+        "rosters:upload": [nodes["A1"].pk],
+        "rosters:export": [nodes["A1"].pk],
+        "rosters:import": [job.pk],
+        "rosters:import_status": [job.pk],
+    }
+    readable = {
+        f"rosters:{pattern.name}"
+        for pattern in get_resolver().namespace_dict["rosters"][1].url_patterns
+        if hasattr(pattern.callback.view_class, "get")
+    }
+    # failed_rows streams a stored file; its view has no other code path.
+    assert readable == set(pages) | {"rosters:failed_rows"}
+    for name, args in pages.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = manager_client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        writes = [
+            query["sql"]
+            for query in queries.captured_queries
+            if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+            and "django_session" not in query["sql"]
+        ]
+        assert not writes, (name, writes)
+    job.refresh_from_db()
+    assert job.status == RosterImport.Status.CHECKING

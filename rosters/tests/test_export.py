@@ -13,9 +13,7 @@ from registry import services as registry_services
 from registry.downloads import attachment_disposition
 from registry.models import RegistryLogEntry
 from registry.privacy import mask_id_number
-from registry.tests.factories import id_number, make_volunteer
-
-from .conftest import user_with_role
+from registry.tests.factories import granted, id_number, make_volunteer
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +98,7 @@ def test_with_sub_teams_groups_by_team_with_its_name(
 
 
 def test_a_corps_export_covers_every_team_below_it(client, nodes, people):
-    corps = user_with_role("corps-admin", roles.ADMIN, nodes["A"])
+    corps = granted("corps-admin", roles.ADMIN, nodes["A"])
     client.force_login(corps)
     _header, rows = sheet_rows(export(client, nodes["A"], scope="subtree"))
     assert {row[1] for row in rows} == {"李四", "王五", "赵六"}
