@@ -10,7 +10,23 @@ from openpyxl import Workbook
 from registry import invented
 from rosters.columns import EXPORT_COLUMNS
 
-# The 名册's columns as exported, without the optional 民族.
+# The 名册's columns as exports and the template must write them: the plan's
+# sample, then 身份证号码, 政治面貌 and 民族 (written out: what the tests expect).
+EXPORTED_HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "学历",
+    "部门及职务",
+    "入党时间",
+    "电话",
+    "备注",
+    "身份证号码",
+    "政治面貌",
+    "民族",
+]
+# The columns of the test files (from the one list), without the optional 民族.
 HEADER = [column.label for column in EXPORT_COLUMNS if column.key != "ethnicity"]
 
 

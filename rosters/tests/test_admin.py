@@ -20,7 +20,7 @@ from rosters.models import RosterImport
 from rosters.tasks import apply_roster_import, check_roster_import
 
 from .conftest import FIXTURES
-from .files import person, xlsx_bytes
+from .files import EXPORTED_HEADER, person, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -414,20 +414,7 @@ def test_template_download(manager_client):
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.active
-    assert [cell.value for cell in sheet[3]] == [
-        "序号",
-        "姓名",
-        "性别",
-        "出生年月",
-        "学历",
-        "部门及职务",
-        "入党时间",
-        "电话",
-        "备注",
-        "身份证号码",
-        "政治面貌",
-        "民族",
-    ]
+    assert [cell.value for cell in sheet[3]] == EXPORTED_HEADER
     assert sheet.column_dimensions["J"].number_format == "@"
     assert sheet.max_row == 3
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
