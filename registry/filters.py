@@ -3,7 +3,7 @@
 import django_filters
 from wagtail.admin.filters import WagtailFilterSet
 
-from . import roles, selectors
+from . import policy
 from .choices import Gender, PoliticalStatus
 from .forms import NodeChoicesMixin, PlainSelect
 from .models import Membership, OrgNode, Volunteer
@@ -36,9 +36,7 @@ class SubtreeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, path_field, **kwargs):
         kwargs.setdefault(
             "queryset",
-            lambda request: selectors.nodes_for_user(
-                request.user, roles.VIEW_REGISTRY
-            ).order_by("path"),
+            lambda request: policy.nodes_where(request.user, "view").order_by("path"),
         )
         super().__init__(*args, **kwargs)
         self.path_field = path_field

@@ -17,7 +17,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import chooser
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 
-from .. import privacy, roles, selectors
+from .. import policy, privacy
 from ..models import OrgNode, Volunteer
 from ..pks import PKModelChoiceField, pk_list
 
@@ -61,10 +61,11 @@ class VolunteerSearchForm(SearchForm):
 
 
 class ScopedChooseMixin:
-    scope_perm = roles.EDIT_VOLUNTEERS
+    # What the user may pick in a form: the records they may edit (录入和修改).
+    scope_action = "change"
 
     def dispatch(self, request, *args, **kwargs):
-        if not selectors.user_has_perm_anywhere(request.user, self.scope_perm):
+        if not policy.may_anywhere(request.user, self.scope_action, Volunteer):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -93,15 +94,15 @@ class ChosenMultipleMixin:
 
 class NodeScopeMixin(ScopedChooseMixin):
     def scoped_objects(self):
-        return selectors.nodes_for_user(self.request.user, self.scope_perm).order_by(
+        return policy.nodes_where(self.request.user, "register_volunteers").order_by(
             "path"
         )
 
 
 class VolunteerScopeMixin(ScopedChooseMixin):
     def scoped_objects(self):
-        return selectors.volunteers_for_user(
-            self.request.user, self.scope_perm
+        return policy.volunteers_where(
+            self.request.user, self.scope_action
         ).select_related("org_node")
 
 

@@ -12,7 +12,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.coreutils import multigetattr
 
-from .. import privacy, roles, selectors, services
+from .. import policy, privacy, selectors, services
 from ..choices import AVAILABILITY_DAYS, AVAILABILITY_SLOTS, Gender, PoliticalStatus
 from ..forms import TransferForm
 from ..models import Volunteer
@@ -42,7 +42,7 @@ class VolunteerIndexView(generic.IndexView):
             # text filters PostgreSQL misjudges the scope's subquery and scans
             # the whole table (100,000 volunteers, a corps of 5,000: 450 ms for
             # count and page); with the ids it starts from the nodes (80 ms).
-            node_ids = selectors.nodes_for_user(user, roles.VIEW_REGISTRY)
+            node_ids = policy.nodes_where(user, "view")
             queryset = queryset.filter(
                 org_node_id__in=list(node_ids.values_list("pk", flat=True))
             )
