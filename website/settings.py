@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "website",
     "registry",
     "rosters",
+    "pdf",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

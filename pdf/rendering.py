@@ -1,0 +1,71 @@
+"""The one way the project makes a PDF: a Django template and the print stylesheet
+through WeasyPrint.
+
+Per process, one FontConfiguration and the stylesheet parsed once are reused
+by every render; the URL fetcher only opens ``file:`` and ``data:`` URLs, so a
+template (or a name typed into a form and printed by it) can never make the
+server reach the network. Each render ends with ``gc.collect()``: WeasyPrint's
+layout objects form cycles, and memory otherwise grows from render to render.
+The same template and context give the same bytes (no timestamps).
+"""
+
+import functools
+import gc
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+STYLESHEET = Path(__file__).resolve().parent / "static" / "pdf" / "print.css"
+ALLOWED_PROTOCOLS = frozenset({"file", "data"})
+DEFAULT_AUTHOR = "台山市义务工作者联合会"
+
+
+class RenderError(Exception):
+    """The PDF could not be made; str(exc) is a Chinese message for the user."""
+
+
+@functools.cache
+def font_config():
+    return FontConfiguration()
+
+
+@functools.cache
+def url_fetcher():
+    return URLFetcher(allowed_protocols=set(ALLOWED_PROTOCOLS))
+
+
+@functools.cache
+def stylesheet():
+    return CSS(
+        filename=str(STYLESHEET), font_config=font_config(), url_fetcher=url_fetcher()
+    )
+
+
+def render_html(html):
+    """PDF bytes of an HTML document (its <title> and author meta become the PDF's)."""
+    try:
+        document = HTML(
+            string=html,
+            base_url=str(settings.BASE_DIR),
+            url_fetcher=url_fetcher(),
+        )
+        return document.write_pdf(
+            stylesheets=[stylesheet()],
+            font_config=font_config(),
+        )
+    except Exception as exc:
+        raise RenderError(f"生成 PDF 文件时出错：{exc}") from exc
+    finally:
+        gc.collect()
+
+
+def render_pdf(template_name, context, *, title, author=DEFAULT_AUTHOR):
+    """PDF bytes of ``template_name`` (extending pdf/base.html) with ``context``."""
+    html = render_to_string(
+        template_name, {**context, "pdf_title": title, "pdf_author": author}
+    )
+    return render_html(html)
