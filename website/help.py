@@ -2,15 +2,15 @@
 
 Wagtail's help menu would send editors to guide.wagtail.org (English, off-site);
 ``website.wagtail_hooks`` replaces its entries with this page. The guides are
-plain Markdown; the few constructs they use (headings, lists, tables, code,
-emphasis, links) are converted here, everything else is escaped text.
+plain Markdown, rendered with Python-Markdown (tables, fenced code); they are
+this repository's own files, not user input.
 """
 
 import re
 from pathlib import Path
 
+import markdown
 from django.conf import settings
-from django.utils.html import escape
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -19,108 +19,29 @@ GUIDES = [
     ("registry.md", "registry"),
     ("roster-import.md", "roster-import"),
 ]
-LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
-CODE = re.compile(r"`([^`]+)`")
-BOLD = re.compile(r"\*\*([^*]+)\*\*")
+# Rendered links: guides link each other by file name; off-site links keep their text.
+LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
+HEADING = re.compile(r"<(/?)h([1-5])([ >])")
 
 
-def inline(text):
-    """Escaped text with `code`, **bold** and links; links off this site keep only their text."""
-    pieces = []
-    for index, part in enumerate(CODE.split(text)):
-        if index % 2:
-            pieces.append(f"<code>{escape(part)}</code>")
-            continue
-        part = BOLD.sub(r"<strong>\1</strong>", escape(part))
-
-        def link(match):
-            label, target = match.group(1), match.group(2)
-            if target.endswith(".md") and "/" not in target.removeprefix("docs/"):
-                return f'<a href="#{Path(target).stem}">{label}</a>'
-            if target.startswith("#"):
-                return f'<a href="{target}">{label}</a>'
-            return label
-
-        pieces.append(LINK.sub(link, part))
-    return "".join(pieces)
+def _link(match):
+    target, label = match.groups()
+    if target.endswith(".md") and "/" not in target.removeprefix("docs/"):
+        return f'<a href="#{Path(target).stem}">{label}</a>'
+    if target.startswith("#"):
+        return match.group(0)
+    return label
 
 
 def markdown_to_html(text, anchor):
-    html, paragraph, items, rows = [], [], [], []
-    list_tag = None
-    in_code = False
-    code = []
-
-    def flush():
-        nonlocal list_tag
-        if paragraph:
-            html.append(f"<p>{inline(' '.join(paragraph))}</p>")
-            paragraph.clear()
-        if items:
-            html.append(
-                f"<{list_tag}>"
-                + "".join(f"<li>{inline(i)}</li>" for i in items)
-                + f"</{list_tag}>"
-            )
-            items.clear()
-            list_tag = None
-        if rows:
-            head, *body = [r for r in rows if not re.fullmatch(r"[\s|:-]+", r)]
-            cells = lambda row: [c.strip() for c in row.strip().strip("|").split("|")]  # noqa: E731
-            table = (
-                "<table class='listing'><thead><tr>"
-                + "".join(f"<th>{inline(c)}</th>" for c in cells(head))
-                + "</tr></thead><tbody>"
-            )
-            table += "".join(
-                "<tr>" + "".join(f"<td>{inline(c)}</td>" for c in cells(row)) + "</tr>"
-                for row in body
-            )
-            html.append(table + "</tbody></table>")
-            rows.clear()
-
-    for line in text.splitlines():
-        if line.startswith("```"):
-            if in_code:
-                html.append(f"<pre>{escape(chr(10).join(code))}</pre>")
-                code.clear()
-            else:
-                flush()
-            in_code = not in_code
-            continue
-        if in_code:
-            code.append(line)
-            continue
-        stripped = line.strip()
-        heading = re.match(r"(#{1,4})\s+(.*)", stripped)
-        bullet = re.match(r"([-*]|\d+\.)\s+(.*)", stripped)
-        if not stripped:
-            flush()
-        elif heading:
-            flush()
-            level = min(len(heading.group(1)) + 1, 5)
-            ident = f' id="{anchor}"' if level == 2 else ""
-            html.append(f"<h{level}{ident}>{inline(heading.group(2))}</h{level}>")
-        elif stripped.startswith("|"):
-            if paragraph or items:
-                flush()
-            rows.append(stripped)
-        elif bullet and not line.startswith("    "):
-            if paragraph or rows:
-                flush()
-            tag = "ol" if bullet.group(1)[0].isdigit() else "ul"
-            if list_tag and list_tag != tag:
-                flush()
-            list_tag = tag
-            items.append(bullet.group(2))
-        elif items and line.startswith(" "):
-            items[-1] += " " + stripped
-        else:
-            if rows:
-                flush()
-            paragraph.append(stripped)
-    flush()
-    return "\n".join(html)
+    """A guide as HTML under the page's own h1: headings one level down, the first
+    one carrying ``anchor`` for the links between guides."""
+    html = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    html = HEADING.sub(
+        lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}{m.group(3)}", html
+    )
+    html = html.replace("<h2>", f'<h2 id="{anchor}">', 1)
+    return LINK.sub(_link, html)
 
 
 def guides():
