@@ -38,6 +38,14 @@ def safe_cell(value):
     return text
 
 
+def safe_xlsx_cell(value):
+    """safe_cell() for a workbook: control characters openpyxl refuses dropped first
+    (so that none can hide a formula's first character)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return safe_cell(value)
+
+
 def ascii_filename(filename, default="download"):
     """The file name in ASCII for ``filename=``: "名册-队A1-20260101.xlsx" -> "A1-20260101.xlsx"."""
     stem, dot, extension = filename.rpartition(".")
@@ -70,11 +78,10 @@ class SafeSpreadsheetExportMixin(SpreadsheetExportMixin):
                 # As the admin shows it: the local time, without an offset.
                 value = timezone.make_naive(value)
             value = value.replace(microsecond=0)
-        value = safe_cell(super().preprocess_field_value(field, value, export_format))
-        if export_format == self.FORMAT_XLSX and isinstance(value, str):
-            # openpyxl refuses control characters (other than tab and newlines).
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        return value
+        value = super().preprocess_field_value(field, value, export_format)
+        if export_format == self.FORMAT_XLSX:
+            return safe_xlsx_cell(value)
+        return safe_cell(value)
 
     def get_heading(self, queryset, field):
         return safe_cell(super().get_heading(queryset, field))

@@ -15,13 +15,12 @@ from django.utils import timezone
 from import_export import fields, resources
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry import policy
 from registry.choices import Education, PoliticalStatus
-from registry.downloads import safe_cell
+from registry.downloads import safe_xlsx_cell
 from registry.models import Membership
 from registry.privacy import mask_id_number, mask_phone
 
@@ -149,8 +148,7 @@ class RosterResource(resources.ModelResource):
 
 def sheet_cell(sheet, value, *, as_text=False):
     """A write-only cell: strings as escaped text, dates as dates."""
-    if isinstance(value, str):
-        value = safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value))
+    value = safe_xlsx_cell(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

@@ -11,7 +11,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.log_actions import log
 
-from registry.downloads import ascii_filename, attachment_disposition, safe_cell
+from registry.downloads import (
+    ascii_filename,
+    attachment_disposition,
+    safe_cell,
+    safe_xlsx_cell,
+)
 from registry.models import OrgNode, RegistryLogEntry, Volunteer
 
 from .admin_world import build_world
@@ -202,3 +207,9 @@ def test_every_listing_export_names_its_file_by_rfc_6266(client, url_name):
         disposition = response["Content-Disposition"]
         assert disposition.startswith('attachment; filename="'), disposition
         assert f".{export}\"; filename*=UTF-8''" in disposition, disposition
+
+
+def test_a_control_character_cannot_hide_a_formula_in_a_workbook():
+    assert safe_xlsx_cell("\x01=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_xlsx_cell("张\x02三") == "张三"
+    assert safe_xlsx_cell(12) == 12
