@@ -19,7 +19,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-STYLESHEET = Path(__file__).resolve().parent / "static" / "pdf" / "print.css"
+STYLESHEETS = Path(__file__).resolve().parent / "static" / "pdf"
 ALLOWED_PROTOCOLS = frozenset({"file", "data"})
 DEFAULT_AUTHOR = "台山市义务工作者联合会"
 
@@ -39,14 +39,20 @@ def url_fetcher():
 
 
 @functools.cache
-def stylesheet():
+def stylesheet(name="print"):
+    """pdf/static/pdf/NAME.css, parsed once per process."""
     return CSS(
-        filename=str(STYLESHEET), font_config=font_config(), url_fetcher=url_fetcher()
+        filename=str(STYLESHEETS / f"{name}.css"),
+        font_config=font_config(),
+        url_fetcher=url_fetcher(),
     )
 
 
-def render_html(html):
-    """PDF bytes of an HTML document (its <title> and author meta become the PDF's)."""
+def render_html(html, *, stylesheets=()):
+    """PDF bytes of an HTML document (its <title> and author meta become the PDF's).
+
+    ``stylesheets``: names of a document's own sheets, applied after print.css.
+    """
     try:
         document = HTML(
             string=html,
@@ -54,7 +60,7 @@ def render_html(html):
             url_fetcher=url_fetcher(),
         )
         return document.write_pdf(
-            stylesheets=[stylesheet()],
+            stylesheets=[stylesheet(), *(stylesheet(name) for name in stylesheets)],
             font_config=font_config(),
         )
     except Exception as exc:
@@ -63,9 +69,11 @@ def render_html(html):
         gc.collect()
 
 
-def render_pdf(template_name, context, *, title, author=DEFAULT_AUTHOR):
+def render_pdf(
+    template_name, context, *, title, author=DEFAULT_AUTHOR, stylesheets=()
+):
     """PDF bytes of ``template_name`` (extending pdf/base.html) with ``context``."""
     html = render_to_string(
         template_name, {**context, "pdf_title": title, "pdf_author": author}
     )
-    return render_html(html)
+    return render_html(html, stylesheets=stylesheets)

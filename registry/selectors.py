@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 
 from . import roles
@@ -285,3 +285,32 @@ def node_leaders_and_contacts(nodes):
             best[key] = order
             result[membership.node_id][slot] = membership.volunteer
     return result
+
+
+# --- 名册 (roster) ----------------------------------------------------------
+
+
+def roster_memberships(node, *, subtree=False):
+    """The node's current members as its 名册 lists them: one primary membership each.
+
+    ``subtree``: the members of every team in the node's subtree too, grouped
+    by team in tree order; within a team by pinyin. The 名册 export (xlsx/csv)
+    and the printed 名册 both read this, so they list the same people in the
+    same order.
+    """
+    memberships = Membership.objects.filter(
+        kind=Membership.Kind.PRIMARY, end_date__isnull=True
+    )
+    if not subtree:
+        return (
+            memberships.filter(node=node, volunteer__org_node=node)
+            .select_related("volunteer")
+            .order_by("volunteer__pinyin", "volunteer_id")
+        )
+    return (
+        memberships.filter(
+            node__path__startswith=node.path, volunteer__org_node=F("node")
+        )
+        .select_related("volunteer", "node")
+        .order_by("node__path", "volunteer__pinyin", "volunteer_id")
+    )

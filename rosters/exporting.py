@@ -10,7 +10,6 @@ Rows are streamed into a write-only workbook: memory does not grow with the rost
 
 from datetime import date, datetime
 
-from django.db.models import F
 from django.utils import timezone
 from import_export import fields, resources
 from openpyxl import Workbook
@@ -18,7 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from registry import policy
+from registry import policy, selectors
 from registry.choices import Education, PoliticalStatus
 from registry.downloads import safe_xlsx_cell
 from registry.models import Membership
@@ -75,23 +74,7 @@ class RosterResource(resources.ModelResource):
         self._seq = 0
 
     def get_queryset(self):
-        memberships = Membership.objects.filter(
-            kind=Membership.Kind.PRIMARY, end_date__isnull=True
-        )
-        if not self.subtree:
-            return (
-                memberships.filter(node=self.node, volunteer__org_node=self.node)
-                .select_related("volunteer")
-                .order_by("volunteer__pinyin", "volunteer_id")
-            )
-        return (
-            memberships.filter(
-                node__path__startswith=self.node.path,
-                volunteer__org_node=F("node"),
-            )
-            .select_related("volunteer", "node")
-            .order_by("node__path", "volunteer__pinyin", "volunteer_id")
-        )
+        return selectors.roster_memberships(self.node, subtree=self.subtree)
 
     def keys(self):
         keys = [column.key for column in EXPORT_COLUMNS]

@@ -8,27 +8,14 @@ from pypdf import PdfReader
 
 from pdf import checks, rendering
 
+from .pdfcheck import fonts
+
 DOCUMENT = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>台山市义工注册登记表</title><meta name="author" content="台山市义务工作者联合会">
 </head><body><h1>台山市义工注册登记表</h1>
 <p>义工誓词：尽己所能，不计报酬，帮助他人，服务社会。</p>
 <p><span class="box checked"></span>是 <span class="box"></span>否</p>
 <p>签字：　　　　（加盖公章）　　年　月　日</p>{extra}</body></html>"""
-
-
-def fonts(reader):
-    names = set()
-    for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            names.add(
-                (
-                    str(font["/BaseFont"]),
-                    "/ToUnicode" in font,
-                    "/DescendantFonts" in font,
-                )
-            )
-    return names
 
 
 def test_chinese_text_comes_out_with_embedded_subset_fonts(caplog):

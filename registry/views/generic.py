@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.views.generic.edit import FormView
+from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column, Table
@@ -30,6 +31,8 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from ..downloads import SafeSpreadsheetExportMixin
 from ..forms import add_service_error
 
+# Other apps add buttons to a record's detail page through this hook.
+RECORD_BUTTONS_HOOK = "register_registry_record_buttons"
 
 class PlainColumn(Column):
     """A cell rendered without a template.
@@ -252,6 +255,19 @@ class InspectView(ScopedObjectMixin, generic.InspectView):
     def get_delete_url(self):
         if self.delete_url_name and self.user_may("delete", self.object):
             return reverse(self.delete_url_name, args=(self.object.pk,))
+
+    @cached_property
+    def header_buttons(self):
+        """Wagtail's buttons, then those other apps add for this record.
+
+        A hook ``register_registry_record_buttons`` takes (record, user) and
+        returns HeaderButtons the user may follow: the registry knows nothing of
+        the apps behind them (the pdf app's 打印 buttons, for one).
+        """
+        buttons = list(super().header_buttons)
+        for hook in hooks.get_hooks(RECORD_BUTTONS_HOOK):
+            buttons.extend(hook(self.object, self.request.user))
+        return buttons
 
 
 class ObjectListingMixin(ScopedMixin):
