@@ -69,9 +69,7 @@ def render_html(html, *, stylesheets=()):
         gc.collect()
 
 
-def render_pdf(
-    template_name, context, *, title, author=DEFAULT_AUTHOR, stylesheets=()
-):
+def render_pdf(template_name, context, *, title, author=DEFAULT_AUTHOR, stylesheets=()):
     """PDF bytes of ``template_name`` (extending pdf/base.html) with ``context``."""
     html = render_to_string(
         template_name, {**context, "pdf_title": title, "pdf_author": author}

@@ -2,14 +2,15 @@
 # Installs the Debian/Ubuntu packages the project needs, only those missing.
 #   fonts-noto-cjk, Pango, HarfBuzz subsetting: WeasyPrint PDFs with Chinese text
 #   gettext: compiling the project's zh-hans catalogue
-#   chromium: only with --tests (Playwright drives Debian's build in the browser tests)
+#   chromium, poppler-utils: only with --tests (Playwright drives Debian's build in the
+#     browser tests; pdftoppm rasterises PDFs for the golden-image tests)
 #   postgresql: only with --postgres (CI's second run)
 set -euo pipefail
 
 packages=(python3-venv fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext)
 for option in "$@"; do
   case "$option" in
-    --tests) packages+=(chromium) ;;
+    --tests) packages+=(chromium poppler-utils) ;;
     --postgres) packages+=(postgresql) ;;
     *) echo "未知选项：$option（可用：--tests、--postgres）" >&2; exit 2 ;;
   esac
