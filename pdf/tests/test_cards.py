@@ -1,14 +1,17 @@
-"""注册义工服务证 and its public verification page."""
+"""注册义工服务证, its public verification page, and 志愿服务记录证明."""
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 import segno
 from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
 from PIL import Image
+from weasyprint import HTML
 
-from pdf import cards
+from pdf import cards, rendering
 from registry import invented
 from registry.models import Volunteer
 from registry.tests.factories import make_volunteer
@@ -25,6 +28,7 @@ from .pdfcheck import (
 pytestmark = pytest.mark.django_db
 
 MM = 72 / 25.4  # points per millimetre
+PX_MM = 25.4 / 96  # millimetres per CSS pixel
 NUMBER = "TSV2026000001"
 
 
@@ -288,3 +292,203 @@ def test_a_validly_signed_unknown_number_is_the_same_404(pinned, client):
 def test_malformed_paths_are_404s_not_errors(volunteer, client, path):
     response = client.get(path)
     assert response.status_code == 404
+
+
+# --- 志愿服务记录证明 --------------------------------------------------------------------
+
+PERIODS = [
+    {
+        "period": "2025年1月—3月",
+        "content": "社区关爱长者探访",
+        "hours": Decimal("12.5"),
+    },
+    {"period": "2025年4月—6月", "content": "全民健身运动会赛会服务", "hours": 20},
+    {"period": "2025年7月", "content": "防溺水宣传", "hours": 3.25},
+]
+
+
+def certificate_arguments(**changes):
+    return {
+        "periods": PERIODS,
+        "served_from": date(2025, 1, 1),
+        "served_to": date(2025, 7, 31),
+        "number": "台义证〔2026〕001号",
+        "issued_on": date(2026, 12, 4),
+        "person_in_charge": "李明",
+        "clerk": "陈芳",
+        "contact": "0750-5511941",
+        **changes,
+    }
+
+
+def test_the_certificate_has_the_labels_the_data_and_the_total(volunteer, caplog):
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        data = cards.render_certificate(volunteer, **certificate_arguments())
+    assert bad_warnings(caplog) == []
+    pdf = reader(data)
+    (page,) = pdf.pages
+    assert float(page.mediabox.width) == pytest.approx(210 * MM, abs=0.5)
+    assert float(page.mediabox.height) == pytest.approx(297 * MM, abs=0.5)
+    (text,) = page_texts(data)
+    for words in (
+        "志愿服务记录证明",
+        "证明编号：台义证〔2026〕001号",
+        "姓名张三",
+        "性别男",
+        "身份证号码" + "*" * 14 + volunteer.id_number[-4:],
+        "注册义工号" + NUMBER,
+        "服务时段",
+        "服务内容",
+        "服务时数",
+        "2025年1月—3月社区关爱长者探访12.5",
+        "2025年4月—6月全民健身运动会赛会服务20",
+        "2025年7月防溺水宣传3.25",
+        "合计35.75",
+        "兹证明张三（注册义工号：TSV2026000001）自2025年1月1日至2025年7月31日"
+        "累计参加志愿服务35.75小时",
+        "特此证明。",
+        "负责人：李明签字：",
+        "经办人：陈芳签字：",
+        "联系电话：0750-5511941",
+        "（加盖公章）",
+        "台山市义务工作者联合会2026年12月4日",
+    ):
+        assert words in text
+    # The ID number masked unless the caller passes the revealed one.
+    assert volunteer.id_number not in text
+    assert_fonts_embedded_and_subset(data)
+    assert pdf.metadata.title == "志愿服务记录证明 台义证〔2026〕001号"
+
+
+def test_the_certificate_shows_a_revealed_id_number_passed_in(volunteer):
+    data = cards.render_certificate(
+        volunteer, **certificate_arguments(id_number_shown=volunteer.id_number)
+    )
+    assert volunteer.id_number in page_texts(data)[0]
+
+
+def test_blank_signers_and_date_leave_room_to_write(volunteer):
+    data = cards.render_certificate(
+        volunteer,
+        **certificate_arguments(person_in_charge="", clerk="", issued_on=None),
+    )
+    (text,) = page_texts(data)
+    assert "负责人：签字：" in text and "经办人：签字：" in text
+    assert "台山市义务工作者联合会年月日" in text
+
+
+def test_the_certificate_is_the_same_bytes_every_time(volunteer):
+    arguments = certificate_arguments()
+    assert cards.render_certificate(volunteer, **arguments) == cards.render_certificate(
+        volunteer, **arguments
+    )
+
+
+def test_the_certificate_matches_its_golden_image(volunteer, tmp_path):
+    data = cards.render_certificate(volunteer, **certificate_arguments())
+    assert_matches_golden(data, "certificate", tmp_path)
+
+
+def seal_boxes(volunteer, **changes):
+    """(page number, width mm, height mm, text) of every .seal-space box, laid out."""
+    context = cards.certificate_context(volunteer, **certificate_arguments(**changes))
+    html = render_to_string(
+        "pdf/certificate.html", {**context, "pdf_title": "t", "pdf_author": "a"}
+    )
+    document = HTML(string=html, url_fetcher=rendering.url_fetcher()).render(
+        stylesheets=[rendering.stylesheet(), rendering.stylesheet("certificate")],
+        font_config=rendering.font_config(),
+    )
+    found = []
+    for number, page in enumerate(document.pages, start=1):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            classes = (
+                (element.get("class") or "").split() if element is not None else []
+            )
+            if "seal-space" in classes and box.element_tag == "div":
+                text = "".join(
+                    child.text
+                    for child in box.descendants()
+                    if hasattr(child, "text") and isinstance(child.text, str)
+                )
+                found.append(
+                    (
+                        number,
+                        box.border_width() * PX_MM,
+                        box.border_height() * PX_MM,
+                        text,
+                    )
+                )
+    return found, len(document.pages)
+
+
+def test_the_seal_space_is_at_least_45_mm_square_and_holds_only_the_seal_text(
+    volunteer,
+):
+    (seal,), pages = seal_boxes(volunteer)
+    page, width, height, text = seal
+    assert width >= 45 and height >= 45
+    assert "".join(text.split()) == "（加盖公章）台山市义务工作者联合会2026年12月4日"
+
+
+def test_a_long_record_keeps_the_signatures_with_the_seal_on_the_last_page(
+    volunteer,
+):
+    periods = [
+        {"period": f"2025年第{week}周", "content": "社区服务", "hours": 2}
+        for week in range(1, 41)
+    ]
+    data = cards.render_certificate(volunteer, **certificate_arguments(periods=periods))
+    texts = page_texts(data)
+    assert len(texts) == 3
+    for text in texts:
+        assert "服务时段服务内容" in text  # the table's header on every page
+        assert "证明编号：台义证〔2026〕001号" in text  # and the number
+    last = texts[-1]
+    # Not the seal alone: the last records and the total come along.
+    for words in (
+        "2025年第39周社区服务2",
+        "2025年第40周社区服务2合计80特此证明。",
+        "负责人：",
+        "签字：",
+        "（加盖公章）",
+        "2026年12月4日",
+    ):
+        assert words in last
+    assert "（加盖公章）" not in "".join(texts[:-1])
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"periods": []}, "没有服务记录"),
+        ({"periods": [{**PERIODS[0], "hours": -1}]}, "第1行的服务时数不能为负数"),
+        (
+            {"periods": [PERIODS[0], {**PERIODS[1], "hours": "两小时"}]},
+            "第2行的服务时数必须是数字",
+        ),
+        ({"periods": [{**PERIODS[0], "hours": float("nan")}]}, "必须是数字"),
+        ({"periods": [{**PERIODS[0], "hours": None}]}, "必须是数字"),
+        ({"periods": [{**PERIODS[0], "hours": True}]}, "必须是数字"),
+        ({"periods": [{**PERIODS[0], "hours": "1e40"}]}, "第1行的服务时数过大"),
+        ({"periods": [{**PERIODS[0], "content": " "}]}, "第1行缺少服务内容"),
+        ({"periods": [{**PERIODS[0], "period": ""}]}, "第1行缺少服务时段"),
+        ({"periods": ["12小时"]}, "格式不正确"),
+        ({"served_from": date(2025, 8, 1)}, "起始日期不能晚于结束日期"),
+        ({"served_to": None}, "请填写服务起止日期"),
+        ({"number": " "}, "请填写证明编号"),
+        ({"issuer": ""}, "请填写出具证明的单位"),
+    ],
+)
+def test_bad_certificate_input_is_a_chinese_error(volunteer, changes, message):
+    with pytest.raises(ValueError, match=message):
+        cards.render_certificate(volunteer, **certificate_arguments(**changes))
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [(Decimal("12.50"), "12.5"), (Decimal("10"), "10"), (Decimal("0.125"), "0.13")],
+)
+def test_hours_are_written_without_trailing_zeros(hours, text):
+    assert cards.format_hours(hours) == text
