@@ -27,7 +27,9 @@ children get HTML and return PDF bytes through rendering.render_html; they never
 touch the database or the templates (the parent fetches and renders the HTML).
 """
 
+import functools
 import io
+import math
 import multiprocessing
 import os
 import unicodedata
@@ -159,6 +161,7 @@ def roster_rows(node, *, user, subtree=False):
 # --- Text in columns -------------------------------------------------------------------
 
 
+@functools.cache
 def char_units(character):
     """Width of a character in Noto Sans Mono CJK SC: 2 (wide), 1 (narrow) or 0."""
     if unicodedata.combining(character) or unicodedata.category(character) in (
@@ -171,7 +174,14 @@ def char_units(character):
 
 
 def text_units(text):
-    return sum(char_units(character) for character in text)
+    if text.isascii():
+        return len(text)
+    return sum(map(char_units, text))
+
+
+def blank(units):
+    """``units`` of space: ideographic spaces (two units each) halve the glyphs to draw."""
+    return "\u3000" * (units // 2) + " " * (units % 2)
 
 
 def wrap(text, units):
@@ -205,7 +215,7 @@ def row_lines(cells):
             text = cell[index - top] if 0 <= index - top < len(cell) else ""
             free = width - text_units(text)
             left = free // 2
-            parts.append(" " * left + text + " " * (free - left))
+            parts.append(blank(left) + text + blank(free - left))
         lines.append("".join(parts).rstrip())
     return lines
 
@@ -383,21 +393,45 @@ def _pool(workers):
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
-def _merge(parts, *, title, author):
-    writer = PdfWriter()
-    for data in parts:
-        writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
-    first = PdfReader(io.BytesIO(parts[0])).metadata or {}
-    writer.add_metadata(
-        {
-            "/Title": title,
-            "/Author": author,
-            "/Producer": str(first.get("/Producer", "WeasyPrint")),
-        }
-    )
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+def _workers():
+    return max(1, os.cpu_count() or 1)
+
+
+# Rendered by each worker while the parent still reads the rows: starts the
+# fork server and loads the fonts (about 1.5 s that would otherwise come first).
+WARM_UP = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>-</title>'
+    '</head><body class="landscape"><div class="roster"><div>序号</div></div>'
+    "</body></html>"
+)
+
+
+class _Merger:
+    """Appends parts in their order as they arrive; holds only those not yet appended."""
+
+    def __init__(self, count):
+        self.writer = PdfWriter()
+        self.waiting = [None] * count
+        self.next = 0
+        self.producer = None
+
+    def add(self, index, data):
+        self.waiting[index] = data
+        while self.next < len(self.waiting) and self.waiting[self.next] is not None:
+            part = PdfReader(io.BytesIO(self.waiting[self.next]))
+            if self.producer is None:
+                self.producer = str((part.metadata or {}).get("/Producer", ""))
+            self.writer.append(part, import_outline=False)
+            self.waiting[self.next] = None
+            self.next += 1
+
+    def result(self, *, title, author):
+        self.writer.add_metadata(
+            {"/Title": title, "/Author": author, "/Producer": self.producer or ""}
+        )
+        output = io.BytesIO()
+        self.writer.write(output)
+        return output.getvalue()
 
 
 def render_roster(
@@ -416,9 +450,39 @@ def render_roster(
     input gives the same bytes. ``progress(done_pages, total_pages)`` is
     called as parts are finished.
     """
+    pools = []
+    try:
+        count = selectors.roster_memberships(node, subtree=subtree).count()
+        if count > PART_PAGES * page_capacity(first=False):
+            # Surely more than one part: start the workers now.
+            pools.append(_pool(_workers()))
+            for _ in range(_workers()):
+                pools[0].submit(rendering.render_html, WARM_UP, stylesheets=STYLESHEETS)
+        return _render(
+            node,
+            user=user,
+            subtree=subtree,
+            entered_by=entered_by,
+            updated_on=updated_on,
+            progress=progress or (lambda done, total: None),
+            pools=pools,
+        )
+    except rendering.RenderError:
+        raise
+    except Exception as exc:
+        if not pools:
+            raise
+        # A worker died (BrokenProcessPool) or could not start.
+        raise rendering.RenderError(f"生成 PDF 文件时出错：{exc}") from exc
+    finally:
+        for pool in pools:
+            pool.shutdown(cancel_futures=True)
+
+
+def _render(node, *, user, subtree, entered_by, updated_on, progress, pools):
+    """render_roster's work; parts go to pools[0] (started here if need be)."""
     title = f"{node.name}{TITLE_SUFFIX}"
-    rows = roster_rows(node, user=user, subtree=subtree)
-    pages = paginate(rows, subtree=subtree)
+    pages = paginate(roster_rows(node, user=user, subtree=subtree), subtree=subtree)
     total = len(pages)
     context = {
         "title": title,
@@ -430,47 +494,36 @@ def render_roster(
         "pdf_title": title,
         "pdf_author": rendering.DEFAULT_AUTHOR,
     }
-    if progress:
-        progress(0, total)
+    progress(0, total)
     if total <= PART_PAGES:
         data = rendering.render_html(
             _html(context, pages, 1, total), stylesheets=STYLESHEETS
         )
         _check_pages(data, total)
-        if progress:
-            progress(total, total)
+        progress(total, total)
         return data
 
-    starts = range(0, total, PART_PAGES)
-    htmls = [
-        _html(context, pages[start : start + PART_PAGES], start + 1, total)
-        for start in starts
-    ]
-    del rows, pages
-    parts = [None] * len(htmls)
+    if not pools:
+        pools.append(_pool(min(_workers(), math.ceil(total / PART_PAGES))))
+    pool = pools[0]
+    futures = {}
+    for index, start in enumerate(range(0, total, PART_PAGES)):
+        html = _html(context, pages[start : start + PART_PAGES], start + 1, total)
+        futures[pool.submit(rendering.render_html, html, stylesheets=STYLESHEETS)] = (
+            index
+        )
+    del pages
+    merger = _Merger(len(futures))
     done = 0
-    workers = max(1, min(os.cpu_count() or 1, len(htmls)))
-    try:
-        with _pool(workers) as pool:
-            futures = {
-                pool.submit(rendering.render_html, html, stylesheets=STYLESHEETS): index
-                for index, html in enumerate(htmls)
-            }
-            del htmls
-            for future in as_completed(futures):
-                index = futures[future]
-                data = future.result()
-                expected = min(PART_PAGES, total - index * PART_PAGES)
-                _check_pages(data, expected)
-                parts[index] = data
-                done += expected
-                if progress:
-                    progress(done, total)
-    except rendering.RenderError:
-        raise
-    except Exception as exc:
-        raise rendering.RenderError(f"生成 PDF 文件时出错：{exc}") from exc
-    return _merge(parts, title=title, author=rendering.DEFAULT_AUTHOR)
+    for future in as_completed(futures):
+        index = futures[future]
+        data = future.result()
+        expected = min(PART_PAGES, total - index * PART_PAGES)
+        _check_pages(data, expected)
+        merger.add(index, data)
+        done += expected
+        progress(done, total)
+    return merger.result(title=title, author=rendering.DEFAULT_AUTHOR)
 
 
 def page_count(rows, *, subtree=False):
