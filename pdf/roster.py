@@ -14,7 +14,7 @@ One text box per row instead of nine cells makes a page some six times cheaper.
 Text too wide for its column wraps onto more lines of the same row (no data is
 cut off), so every row's height, and with it the whole pagination, is known
 here before WeasyPrint runs: each page is its own block, the total M is known,
-and a long roster is rendered in parts of PART_PAGES pages in parallel worker
+and a long roster is rendered in parts (part_sizes()) in parallel worker
 processes, each numbering its pages from its offset with a literal 共 M 页,
 and merged with pypdf.
 
@@ -84,13 +84,29 @@ META_MM = 7.0
 
 # --- Parts ---------------------------------------------------------------------------
 
-# Pages per part. Up to this many pages a roster is rendered in this process
-# (one part, no pool: about 2 s for 40 pages). Longer rosters are cut into
-# parts of this size, rendered in parallel: each worker needs about 0.5 MB
-# per page on top of its ~150 MB, and each part embeds its own subset of the
-# font (~170 KB), so smaller parts save memory and balance the workers better,
-# larger ones make a smaller file (bench/pdf_roster.py measures both).
-PART_PAGES = 40
+# Up to this many pages (about 1,000 rows) a roster is rendered in this
+# process, in one piece: some 2 s, less than starting workers would save.
+SINGLE_PART_PAGES = 40
+# At most this many pages per part. Each part embeds its own subset of the
+# font (~170 KB) and each worker needs ~0.5 MB per page of its part on top of
+# its ~130 MB: at 10,000 rows, parts of at most 40 pages gave 2.8 MB and
+# 9.8 s, of at most 80 pages 2.0 MB and 9.0 s, workers peaking at 149 and
+# 160 MB (bench/pdf_roster.py, bench/README.md).
+PART_PAGES = 80
+
+
+def part_sizes(total, workers):
+    """Pages of each part of a ``total``-page roster for ``workers`` processes.
+
+    As few parts as PART_PAGES allows, rounded up to a multiple of the
+    workers so that they finish together, of nearly equal size.
+    """
+    if total <= SINGLE_PART_PAGES:
+        return [total]
+    parts = math.ceil(total / PART_PAGES)
+    parts = min(total, math.ceil(parts / workers) * workers)
+    size = math.ceil(total / parts)
+    return [min(size, total - start) for start in range(0, total, size)]
 
 
 class RosterRow(NamedTuple):
@@ -416,7 +432,11 @@ def _pool(workers):
 
 
 def _workers():
-    return max(1, os.cpu_count() or 1)
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 # Rendered by each worker while the parent still reads the rows: starts the
@@ -475,7 +495,7 @@ def render_roster(
     pools = []
     try:
         count = selectors.roster_memberships(node, subtree=subtree).count()
-        if count > PART_PAGES * page_capacity(first=False):
+        if count > SINGLE_PART_PAGES * page_capacity(first=False):
             # Surely more than one part: start the workers now.
             pools.append(_pool(_workers()))
             for _ in range(_workers()):
@@ -517,7 +537,8 @@ def _render(node, *, user, subtree, entered_by, updated_on, progress, pools):
         "pdf_author": rendering.DEFAULT_AUTHOR,
     }
     progress(0, total)
-    if total <= PART_PAGES:
+    sizes = part_sizes(total, _workers())
+    if len(sizes) == 1:
         data = rendering.render_html(
             _html(context, pages, 1, total), stylesheets=STYLESHEETS
         )
@@ -526,21 +547,22 @@ def _render(node, *, user, subtree, entered_by, updated_on, progress, pools):
         return data
 
     if not pools:
-        pools.append(_pool(min(_workers(), math.ceil(total / PART_PAGES))))
+        pools.append(_pool(min(_workers(), len(sizes))))
     pool = pools[0]
-    futures = {}
-    for index, start in enumerate(range(0, total, PART_PAGES)):
-        html = _html(context, pages[start : start + PART_PAGES], start + 1, total)
+    futures, start = {}, 0
+    for index, size in enumerate(sizes):
+        html = _html(context, pages[start : start + size], start + 1, total)
         futures[pool.submit(rendering.render_html, html, stylesheets=STYLESHEETS)] = (
             index
         )
+        start += size
     del pages
     merger = _Merger(len(futures))
     done = 0
     for future in as_completed(futures):
         index = futures[future]
         data = future.result()
-        expected = min(PART_PAGES, total - index * PART_PAGES)
+        expected = sizes[index]
         _check_pages(data, expected)
         merger.add(index, data)
         done += expected

@@ -1,8 +1,10 @@
 """The printed 党员义工名册: columns, masking, pages, parts, bytes, fonts, pixels."""
 
+import importlib.util
 from datetime import date
 
 import pytest
+from django.conf import settings
 
 from pdf import roster
 from registry import invented, roles, services
@@ -207,6 +209,11 @@ def test_a_subtree_is_grouped_by_team_and_numbered_throughout(nodes, editor):
     )
 
 
+def test_an_empty_roster_is_one_page_with_the_header(nodes, editor):
+    (text,) = page_texts(render(nodes["A2"], editor))
+    assert HEADER in text and text.endswith("第1页共1页")
+
+
 def test_a_team_continued_on_a_new_page_says_so():
     rows = [
         roster.RosterRow(seq, f"名{seq}", "男", "", "", "", "", "", "", team="队A1")
@@ -225,6 +232,7 @@ def test_parts_give_the_same_pages_and_numbers_as_one_render(
     nodes, sixty, editor, monkeypatch
 ):
     single = render(nodes["A1"], editor)
+    monkeypatch.setattr(roster, "SINGLE_PART_PAGES", 1)
     monkeypatch.setattr(roster, "PART_PAGES", 1)
     calls = []
     merged = render(nodes["A1"], editor, progress=lambda *done: calls.append(done))
@@ -235,9 +243,40 @@ def test_parts_give_the_same_pages_and_numbers_as_one_render(
     assert_fonts_embedded_and_subset(merged)
     # Identical input, identical bytes: one render, and parts merged.
     assert render(nodes["A1"], editor) == merged
-    monkeypatch.setattr(roster, "PART_PAGES", 40)
+    monkeypatch.setattr(roster, "SINGLE_PART_PAGES", 40)
     assert render(nodes["A1"], editor) == single
+
+
+def test_parts_are_few_and_even():
+    assert roster.part_sizes(38, 2) == [38]
+    assert roster.part_sizes(60, 2) == [30, 30]
+    assert roster.part_sizes(371, 2) == [62, 62, 62, 62, 62, 61]
+    assert roster.part_sizes(371, 1) == [75, 75, 75, 75, 71]
+    assert max(roster.part_sizes(10_000, 8)) <= roster.PART_PAGES
 
 
 def test_page_one_looks_as_it_did(nodes, sample, editor, tmp_path):
     assert_matches_golden(render(nodes["A1"], editor), "roster", tmp_path)
+
+
+# --- The benchmark's core (bench/pdf_roster.py), on a tiny roster -------------------------
+
+
+def load_bench():
+    path = settings.BASE_DIR / "bench" / "pdf_roster.py"
+    spec = importlib.util.spec_from_file_location("pdf_roster_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_benchmark_fills_a_team_and_builds_its_baseline(nodes):
+    bench = load_bench()
+    bench.fill_team(nodes["A2"], 5, seed=7)
+    rows = roster.roster_rows(nodes["A2"], user=None)
+    assert [row.seq for row in rows] == [1, 2, 3, 4, 5]
+    html = bench.plain_html(rows, "队A2党员义工名册")
+    assert html.count("<tr>") == 6 and "<thead>" in html
+    sampler = bench.TreeSampler()
+    sampler.sample()
+    assert sampler.report()["parent_peak_mb"] > 0
