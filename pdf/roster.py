@@ -87,12 +87,12 @@ META_MM = 7.0
 # Up to this many pages (about 1,000 rows) a roster is rendered in this
 # process, in one piece: some 2 s, less than starting workers would save.
 SINGLE_PART_PAGES = 40
-# At most this many pages per part. Each part embeds its own subset of the
-# font (~170 KB) and each worker needs ~0.5 MB per page of its part on top of
-# its ~130 MB: at 10,000 rows, parts of at most 40 pages gave 2.8 MB and
-# 9.8 s, of at most 80 pages 2.0 MB and 9.0 s, workers peaking at 149 and
-# 160 MB (bench/pdf_roster.py, bench/README.md).
-PART_PAGES = 80
+# At most this many pages per part. Each part costs a fixed ~0.3 s and embeds
+# its own subset of the font (~170 KB); each worker needs ~0.5 MB per page of
+# its part on top of its ~130 MB. At 10,000 rows (371 pages, 2 workers), parts
+# of at most 40 / 80 / 124 pages took 10.1 / 10.3 / 9.1 s and gave 2.8 / 2.1 /
+# 1.8 MB, workers peaking at 148 / 155 / 164 MB (bench/pdf_roster.py).
+PART_PAGES = 120
 
 
 def part_sizes(total, workers):

@@ -250,8 +250,9 @@ def test_parts_give_the_same_pages_and_numbers_as_one_render(
 def test_parts_are_few_and_even():
     assert roster.part_sizes(38, 2) == [38]
     assert roster.part_sizes(60, 2) == [30, 30]
-    assert roster.part_sizes(371, 2) == [62, 62, 62, 62, 62, 61]
-    assert roster.part_sizes(371, 1) == [75, 75, 75, 75, 71]
+    assert roster.part_sizes(371, 2) == [93, 93, 93, 92]
+    assert roster.part_sizes(371, 1) == [93, 93, 93, 92]
+    assert roster.part_sizes(371, 3) == [62, 62, 62, 62, 62, 61]
     assert max(roster.part_sizes(10_000, 8)) <= roster.PART_PAGES
 
 
