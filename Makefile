@@ -34,8 +34,8 @@ run: install messages
 	@echo "网站：      http://$(HOST):$(PORT)/"
 	@echo "管理后台：  http://$(HOST):$(PORT)/admin/   用户名 admin  密码 admin12345"
 	@echo
-# The worker runs large roster imports in the background and stops with the server.
-	$(PY) manage.py db_worker --backend background --queue-name rosters --no-reload & \
+# The worker runs large roster imports and 名册 prints in the background and stops with the server.
+	$(PY) manage.py db_worker --backend background --queue-name rosters,pdf --no-reload & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -12,7 +12,7 @@ import subprocess
 from django.core.checks import Error, register
 
 # The faces the print stylesheet asks for (static/pdf/print.css).
-CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+CJK_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Sans Mono CJK SC")
 
 
 def installed_families():

@@ -196,3 +196,36 @@ def test_no_function_level_imports_of_project_modules():
                             f"{path.relative_to(ROOT)}:{node.lineno} imports {module}"
                         )
     assert not sorted(set(wrong)), "\n".join(sorted(set(wrong)))
+
+
+# The registry services a leaf may call: the audit entries of what it shows.
+PDF_AUDIT_SERVICES = {"reveal_id_number", "record_bulk_export"}
+
+
+def test_the_pdf_app_calls_no_registry_service_but_the_audit():
+    wrong = []
+    for path, tree in modules("pdf"):
+        aliases = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "registry"
+            for alias in node.names
+            if alias.name == "services"
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "registry.services":
+                wrong += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} imports {alias.name}"
+                    for alias in node.names
+                    if alias.name not in PDF_AUDIT_SERVICES
+                ]
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr not in PDF_AUDIT_SERVICES
+            ):
+                wrong.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno} calls {node.attr}"
+                )
+    assert not wrong, "\n".join(wrong)

@@ -37,6 +37,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+# Earlier keys, space-separated, still accepted for signatures: the QR codes of
+# printed cards (pdf.cards) keep verifying after SECRET_KEY is rotated.
+SECRET_KEY_FALLBACKS = os.environ.get("SECRET_KEY_FALLBACKS", "").split()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -179,7 +182,9 @@ GUARDIAN_LEGACY_GLOBAL_PERMS_GROUP_UNION = False
 # the lock lasts 30 minutes from the last one; a superuser unlocks at
 # 设置 → 登录锁定 (/admin/login-lockouts/).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_COOLOFF_TIME = timedelta(
+    minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Attempts during a lockout do not restart it: "30 分钟后再试" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
@@ -231,11 +236,11 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
 TASKS = {
     # Wagtail's own small tasks (reference index, file clean-up) stay inline.
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    # Long jobs (large roster imports) wait in the database for
-    # `manage.py db_worker --backend background --queue-name rosters`.
+    # Long jobs (large roster imports, large 名册 prints) wait in the database for
+    # `manage.py db_worker --backend background --queue-name rosters,pdf`.
     "background": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["rosters"],
+        "QUEUES": ["rosters", "pdf"],
     },
 }
 CACHES = {

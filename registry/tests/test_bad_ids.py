@@ -1,6 +1,6 @@
 """No HTTP 500 on a bad id: in a URL, in a query string or in a POSTed form.
 
-Every URL pattern of the registry and rosters namespaces (the choosers
+Every URL pattern of the registry, rosters and pdf namespaces (the choosers
 included) that takes an id is asked for values that are not a primary key:
 404. Lists of ids (the choosers' ``?id=``) that hold such a value: 400. A
 filter given one ignores it; a form field given one shows an error. A pattern
@@ -78,6 +78,17 @@ ID_PATTERNS = {
     "rosters:import_status": "get",
     "rosters:abandon": "post",
     "rosters:failed_rows": "get",
+    "pdf:roster": "get",
+    "pdf:application": "get",
+    "pdf:registration": "get",
+    "pdf:card": "get",
+}
+# Patterns keyed by a UUID: Django's own converter answers 404 to anything else.
+UUID_PATTERNS = {
+    "pdf:roster_print",
+    "pdf:roster_print_status",
+    "pdf:roster_print_lost",
+    "pdf:roster_print_download",
 }
 # Patterns without an id in the path (their query parameters are below).
 NO_ID_PATTERNS = {
@@ -102,7 +113,7 @@ NO_ID_PATTERNS = {
 
 
 def url_patterns():
-    """{URL name: route} of every pattern under the registry and rosters namespaces."""
+    """{URL name: route} of every pattern under the registry, rosters and pdf namespaces."""
 
     def walk(patterns, namespace, prefix):
         for pattern in patterns:
@@ -118,15 +129,17 @@ def url_patterns():
     return {
         name: route
         for name, route in walk(get_resolver().url_patterns, None, "")
-        if name.startswith(("registry_", "rosters:"))
+        if name.startswith(("registry_", "rosters:", "pdf:"))
     }
 
 
 def test_every_pattern_is_listed_and_those_with_an_id_take_one():
     patterns = url_patterns()
-    unlisted = set(patterns) - set(ID_PATTERNS) - NO_ID_PATTERNS
+    unlisted = set(patterns) - set(ID_PATTERNS) - NO_ID_PATTERNS - UUID_PATTERNS
     assert not unlisted, f"请把这些网址加入 ID_PATTERNS 或 NO_ID_PATTERNS：{unlisted}"
-    assert set(ID_PATTERNS) | NO_ID_PATTERNS == set(patterns)
+    assert set(ID_PATTERNS) | NO_ID_PATTERNS | UUID_PATTERNS == set(patterns)
+    for name in UUID_PATTERNS:
+        assert "<uuid:" in patterns[name], name
     for name in ID_PATTERNS:
         assert "<" in patterns[name], name
     for name in NO_ID_PATTERNS:

@@ -34,6 +34,7 @@ from ..forms import add_service_error
 # Other apps add buttons to a record's detail page through this hook.
 RECORD_BUTTONS_HOOK = "register_registry_record_buttons"
 
+
 class PlainColumn(Column):
     """A cell rendered without a template.
 

@@ -1,4 +1,4 @@
-// Progress of a background roster check or import: poll the status URL, reload when done.
+// Progress of a background roster check, import or print: poll the status URL, reload when done.
 (function () {
   "use strict";
   var box = document.querySelector("[data-roster-progress]");
