@@ -18,6 +18,7 @@ GUIDES = [
     ("editors.md", "editors"),
     ("registry.md", "registry"),
     ("roster-import.md", "roster-import"),
+    ("printing.md", "printing"),
 ]
 # Rendered links: guides link each other by file name; off-site links keep their text.
 LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.urls import reverse
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -12,6 +13,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from website.blocks import RICH_TEXT_FEATURES, ArticleStreamBlock, heading_anchor
+from website.generated import GENERATED_CHOICES, GENERATED_FILES
 from website.search import han_bigrams
 
 
@@ -289,12 +291,20 @@ class DownloadItem(Orderable):
     title = models.CharField("名称", max_length=200)
     description = models.CharField("说明", max_length=300, blank=True)
     document = optional_link("wagtaildocs.Document", "文件")
+    generated = models.CharField(
+        "系统生成的表格",
+        max_length=30,
+        choices=GENERATED_CHOICES,
+        blank=True,
+        help_text="由系统按最新表格样式生成的空白表格，无需上传文件",
+    )
     linked_page = optional_link("wagtailcore.Page", "在线填写页面")
 
     panels = [
         FieldPanel("category"),
         FieldPanel("title"),
         FieldPanel("description"),
+        FieldPanel("generated"),
         FieldPanel("document"),
         FieldPanel("linked_page"),
     ]
@@ -305,6 +315,20 @@ class DownloadItem(Orderable):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.generated and self.document_id:
+            raise ValidationError("请在“系统生成的表格”和“文件”中二选一。")
+
+    @property
+    def generated_url(self):
+        return (
+            reverse("generated_file", args=(self.generated,)) if self.generated else ""
+        )
+
+    @property
+    def generated_extension(self):
+        return GENERATED_FILES[self.generated].extension if self.generated else ""
 
 
 class NewsIndexPage(BigramSearchMixin, Page):

@@ -355,26 +355,31 @@ def _downloads(attachments, all_lines):
         {
             "category": "成立申请",
             "title": titles[2],
+            "generated": "form2",
             "description": "附件2。申请成立（党员）义工服务队时填写，报市义工联及上级党组织。",
         },
         {
             "category": "成立申请",
             "title": ROSTER_SAMPLE,
+            "generated": "roster-template",
             "description": "随申请表附上的《注册义工名册》样本，内容包括姓名、性别、出生年月、学历、政治面貌、手机号码等。",
         },
         {
             "category": "义工注册",
             "title": titles[3],
+            "generated": "form3",
             "description": "附件3。由各级党员义工服务组织联系人统一收集资料填写，由本人签名；随表附交一寸红底彩照2张及个人身份证复印件一份。",
         },
         {
             "category": "义工注册",
             "title": SERVICE_ITEMS_SHEET,
+            "generated": "form3",
             "description": "附件3附表。根据个人的兴趣、爱好及所拥有的资源选择义工服务项目。",
         },
         {
             "category": "工作报表",
             "title": titles[4],
+            "generated": "form4",
             "description": "附件4。由各党员服务队填写，每季度报上级党员义工服务总队及市义工联。",
         },
     ]

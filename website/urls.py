@@ -29,6 +29,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", views.search, name="search"),
     path("verify/", include("pdf.public_urls")),
+    path("forms/<slug:key>", views.generated_file, name="generated_file"),
 ]
 
 if settings.DEBUG:

@@ -1,12 +1,14 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from wagtail.models import Page
 
+from registry.downloads import attachment_disposition
+from website.generated import GENERATED_FILES, generated_file_content
 from website.search import highlighted, result_snippet, search_pages
 
 RESULTS_PER_PAGE = 10
@@ -68,3 +70,16 @@ def search(request):
         "search/search.html",
         {"search_query": query, "results": results, "page_obj": page_obj},
     )
+
+
+def generated_file(request, key):
+    """A blank form or template of the 表格下载 page: public, the same for everyone."""
+    if key not in GENERATED_FILES:
+        raise Http404
+    generated = GENERATED_FILES[key]
+    response = HttpResponse(
+        generated_file_content(key), content_type=generated.content_type
+    )
+    response["Content-Disposition"] = attachment_disposition(generated.filename)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
