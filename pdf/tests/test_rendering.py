@@ -1,5 +1,6 @@
 """The rendering service: Chinese text, embedded subset fonts, metadata, no network."""
 
+import gc
 import io
 
 import pytest
@@ -111,3 +112,8 @@ def test_a_missing_subsetter_is_an_error(monkeypatch):
     monkeypatch.setattr(ffi, "harfbuzz_subset", None)
     (error,) = checks.check_harfbuzz_subset(None)
     assert error.id == "pdf.E002" and "libharfbuzz-subset0" in error.hint
+
+
+def test_the_long_lived_heap_is_frozen_so_each_collection_is_cheap():
+    rendering.render_html(DOCUMENT.format(extra=""))
+    assert gc.get_freeze_count() > 0
