@@ -279,21 +279,10 @@ def certificate_context(
     }
 
 
-def render_certificate(
-    volunteer,
-    *,
-    periods,
-    served_from,
-    served_to,
-    number,
-    issued_on=None,
-    issuer=ISSUER,
-    person_in_charge="",
-    clerk="",
-    contact="",
-    id_number_shown=None,
-):
+def render_certificate(volunteer, **details):
     """PDF bytes of 志愿服务记录证明 (A4 portrait) for ``volunteer``.
+
+    ``details`` are certificate_context's keywords:
 
     - ``periods``: the table's rows, dicts of ``period``, ``content``, ``hours``
       (see service_periods);
@@ -307,19 +296,7 @@ def render_certificate(
 
     Invalid input raises ValueError with a Chinese message.
     """
-    context = certificate_context(
-        volunteer,
-        periods=periods,
-        served_from=served_from,
-        served_to=served_to,
-        number=number,
-        issued_on=issued_on,
-        issuer=issuer,
-        person_in_charge=person_in_charge,
-        clerk=clerk,
-        contact=contact,
-        id_number_shown=id_number_shown,
-    )
+    context = certificate_context(volunteer, **details)
     return render_pdf(
         "pdf/certificate.html",
         context,

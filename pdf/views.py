@@ -54,7 +54,18 @@ class ScopedRecordMixin:
 class PrintFormView(ScopedRecordMixin, WagtailAdminTemplateMixin, FormView):
     template_name = "pdf/admin/print_form.html"
     header_icon = "doc-full"
-    submit_label = "生成 PDF"
+    # The page title is "<submit_label>：<the record's name>".
+    submit_label = ""
+
+    def get_record(self):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        self.record = self.get_record()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"{self.submit_label}：{self.record.name}"
 
     def get_context_data(self, **kwargs):
         return {
@@ -73,12 +84,8 @@ class RosterPrintView(PrintFormView):
     form_class = RosterPrintForm
     submit_label = "打印名册"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.record = self.get_node()
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return f"打印名册：{self.record.name}"
+    def get_record(self):
+        return self.get_node()
 
     def get_form_kwargs(self):
         counts = {
@@ -223,12 +230,8 @@ class RegistrationPrintView(PrintFormView):
     form_class = RegistrationPrintForm
     submit_label = "打印登记表"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.record = self.get_volunteer()
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_page_title(self):
-        return f"打印登记表：{self.record.name}"
+    def get_record(self):
+        return self.get_volunteer()
 
     def get_form_kwargs(self):
         may_reveal = bool(self.record.id_number) and policy.may(
