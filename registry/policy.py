@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from . import roles, selectors
-from .models import Membership, OrgNode, Volunteer
+from .models import Membership, OrgApplication, OrgNode, Volunteer
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ NODE_ACTIONS = {
     "delete": MANAGE_ABOVE,
     "move": MANAGE_ABOVE,
     "manage_grants": GRANT,
+    # 附件1: approve or turn down applications (附件2) to set up a node under it.
+    "review_applications": MANAGE,
     # Personal data of the node's members (registry.privacy decides the display).
     "reveal_id_number": REVEAL,
     "see_contact_details": EDIT,
@@ -61,6 +63,13 @@ VOLUNTEER_ACTIONS = {
     "delete": DELETE,
     "reveal_id_number": REVEAL,
     "see_contact_details": EDIT,
+    # A pending registration (附件3) → 已注册: the team's 管理员.
+    "approve_registration": MANAGE,
+}
+# An application is the business of whoever manages the node it asks to sit under.
+APPLICATION_ACTIONS = {
+    "view": MANAGE,
+    "review": MANAGE,
 }
 MEMBERSHIP_ACTIONS = {
     "view": VIEW,
@@ -72,6 +81,7 @@ ACTIONS = {
     OrgNode: NODE_ACTIONS,
     Volunteer: VOLUNTEER_ACTIONS,
     Membership: MEMBERSHIP_ACTIONS,
+    OrgApplication: APPLICATION_ACTIONS,
 }
 
 
@@ -84,10 +94,13 @@ def rule(model, action):
 
 
 def may(user, action, obj):
-    """May ``user`` do ``action`` with ``obj`` (an OrgNode, Volunteer or Membership)?"""
+    """May ``user`` do ``action`` with ``obj`` (an OrgNode, Volunteer, Membership
+    or OrgApplication)?"""
     needed = rule(type(obj), action)
     if user is None:
         return True
+    if isinstance(obj, OrgApplication):
+        return selectors.user_has_node_perm(user, needed.codename, obj.parent)
     if isinstance(obj, OrgNode):
         return selectors.user_has_node_perm(
             user, needed.codename, obj, strict=needed.strict
@@ -124,6 +137,11 @@ def top_nodes_where(user, action):
 def volunteers_where(user, action):
     """The volunteers with whom ``user`` may do ``action`` (by their home node)."""
     return selectors.volunteers_for_user(user, rule(Volunteer, action).codename)
+
+
+def applications_where(user, action):
+    """The applications (附件2) with which ``user`` may do ``action``."""
+    return selectors.applications_for_user(user, rule(OrgApplication, action).codename)
 
 
 def memberships_where(user, action):

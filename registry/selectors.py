@@ -18,6 +18,7 @@ from django.db.models.functions import Substr
 from . import roles
 from .models import (
     Membership,
+    OrgApplication,
     OrgNode,
     OrgNodeGroupObjectPermission,
     OrgNodeUserObjectPermission,
@@ -115,6 +116,15 @@ def volunteers_for_user(user, perm):
         return Volunteer.objects.none()
     return Volunteer.objects.filter(
         org_node__in=nodes_for_user(user, perm).values("pk")
+    )
+
+
+def applications_for_user(user, perm):
+    """Applications (附件2) asking to sit under a node the user's ``perm`` covers."""
+    if is_active_superuser(user):
+        return OrgApplication.objects.all()
+    return OrgApplication.objects.filter(
+        parent__in=nodes_for_user(user, perm).values("pk")
     )
 
 

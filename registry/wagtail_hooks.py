@@ -10,6 +10,7 @@ from .models import (
     BULK_EXPORT_ACTION,
     BULK_REGISTER_ACTION,
     Membership,
+    OrgApplication,
     OrgNode,
     RegistryLogEntry,
     Volunteer,
@@ -123,9 +124,36 @@ class RosterExportFormatter(LogFormatter):
         return f"导出名册（{'，'.join(parts)}）"
 
 
+class DecisionFormatter(LogFormatter):
+    """审核通过 / 审核不符合 of an application or a registration, with the reason."""
+
+    def format_message(self, log_entry):
+        data = log_entry.data
+        parts = []
+        if data.get("revision"):
+            parts.append(f"第{data['revision']}次提交")
+        if data.get("node"):
+            parts.append(f"组织“{data['node']}”")
+        if data.get("volunteer_number"):
+            parts.append(f"注册义工号{data['volunteer_number']}")
+        if data.get("reason"):
+            parts.append(f"原因：{data['reason']}")
+        return f"{self.label}（{'，'.join(parts)}）" if parts else self.label
+
+
+class SubmitFormatter(DecisionFormatter):
+    def format_message(self, log_entry):
+        message = super().format_message(log_entry)
+        return f"{message}，公众自助提交" if log_entry.data.get("public") else message
+
+
+def _formatter(base, text):
+    return type(f"{base.__name__}_{text}", (base,), {"label": text})
+
+
 @hooks.register("register_log_actions")
 def register_registry_log_actions(actions):
-    for model in (OrgNode, Volunteer, Membership):
+    for model in (OrgNode, Volunteer, Membership, OrgApplication):
         actions.register_model(model, RegistryLogEntry)
     for action, formatter in (
         ("registry.transfer", TransferFormatter),
@@ -137,5 +165,28 @@ def register_registry_log_actions(actions):
         ("registry.change_role", ChangeRoleFormatter),
         (BULK_REGISTER_ACTION, BulkRegisterFormatter),
         (BULK_EXPORT_ACTION, RosterExportFormatter),
+        ("registry.application_submit", _formatter(SubmitFormatter, "提交申请")),
+        (
+            "registry.application_resubmit",
+            _formatter(SubmitFormatter, "修改后重新提交申请"),
+        ),
+        ("registry.application_approve", _formatter(DecisionFormatter, "申请审核通过")),
+        (
+            "registry.application_reject",
+            _formatter(DecisionFormatter, "申请审核不符合"),
+        ),
+        ("registry.registration_submit", _formatter(SubmitFormatter, "提交注册登记")),
+        (
+            "registry.registration_resubmit",
+            _formatter(SubmitFormatter, "修改后重新提交登记"),
+        ),
+        (
+            "registry.registration_approve",
+            _formatter(DecisionFormatter, "登记审核通过"),
+        ),
+        (
+            "registry.registration_reject",
+            _formatter(DecisionFormatter, "登记审核不符合"),
+        ),
     ):
         actions.register_action(action)(formatter)

@@ -7,7 +7,8 @@ by Volunteer.clean() (the rules the form pages use), and, when writing,
 bulk-created. Memory stays bounded: only counts, the first rows of the
 preview and the error list (capped) are kept.
 
-Matching, for an import into node N:
+Matching, for an import into node N (unsaved while an application for N is
+checked: then every known number is someone of another node):
 - a row with 身份证号码 is the volunteer with that number. If that volunteer's
   home is another node the row is flagged for transfer and never moved;
 - a row without one (the plan's sample 名册 has no such column) is the volunteer
@@ -382,11 +383,12 @@ class RosterImporter:
     def _load_node_people(self):
         """(姓名, 电话) -> volunteers of the node, for rows without 身份证号码."""
         people = {}
-        rows = Volunteer.objects.filter(org_node=self.node).values_list(
-            "pk", "name", "mobile", "id_number"
-        )
-        for pk, name, mobile, id_number in rows.iterator(chunk_size=5000):
-            people.setdefault((name, mobile), []).append((pk, id_number))
+        if self.node.pk is not None:  # a node still to be created has nobody yet
+            rows = Volunteer.objects.filter(org_node=self.node).values_list(
+                "pk", "name", "mobile", "id_number"
+            )
+            for pk, name, mobile, id_number in rows.iterator(chunk_size=5000):
+                people.setdefault((name, mobile), []).append((pk, id_number))
         self.node_people = people
 
     def _match(self, chunk):
@@ -406,7 +408,7 @@ class RosterImporter:
                 if existing_pk:
                     wanted[candidate.number] = existing_pk
                 continue
-            if existing.org_node_id != self.node.pk:
+            if self.node.pk is None or existing.org_node_id != self.node.pk:
                 self._flag_transfer(candidate, existing)
             else:
                 candidate.existing = existing

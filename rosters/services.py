@@ -319,8 +319,28 @@ def import_file(*, path, node, user=None, dry_run=False, valid_only=False):
     Returns the ImportResult; ``result.written`` says whether anything was kept.
     """
     require_import_right(user, node)
-    with Path(path).open("rb") as handle, open_table(handle) as table:
-        importer = RosterImporter(node, user, source_name=Path(path).name)
+    with Path(path).open("rb") as handle:
+        return import_stream(
+            handle,
+            node=node,
+            user=user,
+            source_name=Path(path).name,
+            dry_run=dry_run,
+            valid_only=valid_only,
+        )
+
+
+def import_stream(
+    handle, *, node, user=None, source_name="", dry_run=False, valid_only=False
+):
+    """Check, and unless ``dry_run`` write, an open roster file into ``node``.
+
+    ``node`` may be unsaved when only checking (a roster attached to an
+    application for a node still to be created). The caller checked the rights
+    and holds the transaction; FileRejected if the file cannot be read.
+    """
+    with open_table(handle) as table:
+        importer = RosterImporter(node, user, source_name=source_name)
         if dry_run:
             return importer.run(table)
         try:

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "registry",
     "rosters",
     "pdf",
+    "forms_pages",
+    "django_ratelimit",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -251,7 +253,29 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": VAR_DIR / "cache" / "progress",
     },
+    # Per-IP limits on the public form pages (django-ratelimit): counters need
+    # an atomic increment shared by every app server, i.e. Redis in production
+    # (RATELIMIT_REDIS_URL); one process (runserver, tests) counts in memory.
+    "ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["RATELIMIT_REDIS_URL"],
+        }
+        if os.environ.get("RATELIMIT_REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ratelimit",
+        }
+    ),
 }
+RATELIMIT_USE_CACHE = "ratelimit"
+SILENCED_SYSTEM_CHECKS = [
+    *globals().get("SILENCED_SYSTEM_CHECKS", []),
+    # Django's own Redis backend increments atomically; ratelimit lists only django-redis.
+    "django_ratelimit.W001",
+    # ratelimit refuses memory counters, right for several processes, exact for one.
+    *(() if os.environ.get("RATELIMIT_REDIS_URL") else ("django_ratelimit.E003",)),
+]
 
 # --- Email ----------------------------------------------------------------
 

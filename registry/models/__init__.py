@@ -5,6 +5,7 @@ Writes that need history, rights checks or audit entries go through
 registry.services; reads scoped to a user go through registry.selectors.
 """
 
+from .applications import OrgApplication, OrgApplicationRevision
 from .audit import (
     BULK_EXPORT_ACTION,
     BULK_REGISTER_ACTION,
@@ -37,6 +38,8 @@ __all__ = [
     "ExpectedServiceArea",
     "IDNumberReveal",
     "Membership",
+    "OrgApplication",
+    "OrgApplicationRevision",
     "OrgNode",
     "OrgNodeGroupObjectPermission",
     "OrgNodeUserObjectPermission",

@@ -38,6 +38,8 @@ class Volunteer(models.Model):
         INCOMPLETE = "incomplete", "待补全"
         SUSPENDED = "suspended", "暂停"
         WITHDRAWN = "withdrawn", "退出"
+        # A registration (附件3) its team turned down; the applicant may revise it.
+        REJECTED = "rejected", "审核不符合"
 
     volunteer_number = models.CharField(
         "注册义工号",
