@@ -4,7 +4,7 @@ from django.db import transaction
 from wagtail.log_actions import log
 
 from .. import roles
-from ..models import Membership
+from ..models import Membership, Volunteer
 from .base import (
     require_node_perm,
     require_open_node,
@@ -59,10 +59,30 @@ def volunteer_update(*, volunteer, by_user):
         by_user, roles.EDIT_VOLUNTEERS, home, f"您没有修改“{volunteer.name}”资料的权限"
     )
     volunteer.org_node = home
+    _require_review_right_for_status(volunteer, home, by_user)
     volunteer.full_clean()
     volunteer.save()
     log(volunteer, "wagtail.edit", user=by_user, content_changed=True)
     return volunteer
+
+
+# A submitted registration (附件3) leaves these only through its review.
+UNDER_REVIEW = (Volunteer.Status.PENDING, Volunteer.Status.REJECTED)
+
+
+def _require_review_right_for_status(volunteer, home, by_user):
+    stored = Volunteer.objects.filter(pk=volunteer.pk).values_list("status", flat=True)[
+        0
+    ]
+    if stored == volunteer.status or stored not in UNDER_REVIEW:
+        return
+    require_volunteer_perm(
+        by_user,
+        roles.MANAGE_NODE,
+        home,
+        f"“{volunteer.name}”的登记{Volunteer.Status(stored).label}，"
+        "其状态只能由所在队伍的管理员审核后改变",
+    )
 
 
 @transaction.atomic

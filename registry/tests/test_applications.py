@@ -267,3 +267,20 @@ def test_team_admin_approves_or_rejects_and_the_applicant_resubmits(nodes):
     ]
     with pytest.raises(ValidationError):
         services.registration_approve(volunteer=volunteer, by_user=admin_a2)
+
+
+def test_only_the_team_admin_moves_a_registration_out_of_review(nodes):
+    volunteer = services.registration_submit(volunteer=registration(), node=nodes["A1"])
+    clerk = granted("clerk", roles.INFO_MANAGER, nodes["A1"])
+    volunteer.status = Volunteer.Status.REGISTERED
+    with pytest.raises(PermissionDenied, match="管理员审核"):
+        services.volunteer_update(volunteer=volunteer, by_user=clerk)
+    volunteer.refresh_from_db()
+    assert volunteer.status == Volunteer.Status.PENDING
+    volunteer.mobile = "13900139001"
+    services.volunteer_update(volunteer=volunteer, by_user=clerk)
+    admin = granted("admin_a1", roles.ADMIN, nodes["A1"])
+    volunteer.status = Volunteer.Status.REGISTERED
+    services.volunteer_update(volunteer=volunteer, by_user=admin)
+    volunteer.refresh_from_db()
+    assert volunteer.status == Volunteer.Status.REGISTERED
