@@ -90,9 +90,10 @@ SINGLE_PART_PAGES = 40
 # At most this many pages per part. Each part costs a fixed ~0.3 s and embeds
 # its own subset of the font (~170 KB); each worker needs ~0.5 MB per page of
 # its part on top of its ~130 MB. At 10,000 rows (371 pages, 2 workers), parts
-# of at most 40 / 80 / 124 pages took 10.1 / 10.3 / 9.1 s and gave 2.8 / 2.1 /
-# 1.8 MB, workers peaking at 148 / 155 / 164 MB (bench/pdf_roster.py).
-PART_PAGES = 120
+# of at most 40 / 120 pages took 8.7 / 8.3 s and gave 2.8 / 1.8 MB, with all
+# processes together at 391 / 426 MB PSS (bench/pdf_roster.py): the smaller
+# parts keep the whole print within 400 MB.
+PART_PAGES = 40
 
 
 def part_sizes(total, workers):

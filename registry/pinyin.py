@@ -2,8 +2,6 @@
 
 import re
 
-from pypinyin import lazy_pinyin
-
 # pypinyin reads these characters with their common reading; as surnames they differ.
 _SURNAME_READINGS = {
     "尉迟": ("yu", "chi"),
@@ -54,6 +52,10 @@ def name_pinyin(name):
             head = _SURNAME_READINGS[surname]
             name = name[len(surname) :]
             break
+    # Imported here: pypinyin's dictionaries take ~57 MB, which processes that
+    # never save a name (PDF workers, most page views) need not hold.
+    from pypinyin import lazy_pinyin
+
     syllables = [*head]
     for chunk in lazy_pinyin(name):
         syllables.extend(_LETTERS.findall(chunk.lower()))

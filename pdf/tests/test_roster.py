@@ -247,13 +247,16 @@ def test_parts_give_the_same_pages_and_numbers_as_one_render(
     assert render(nodes["A1"], editor) == single
 
 
-def test_parts_are_few_and_even():
+def test_parts_are_few_and_even(monkeypatch):
+    monkeypatch.setattr(roster, "PART_PAGES", 120)
     assert roster.part_sizes(38, 2) == [38]
     assert roster.part_sizes(60, 2) == [30, 30]
     assert roster.part_sizes(371, 2) == [93, 93, 93, 92]
     assert roster.part_sizes(371, 1) == [93, 93, 93, 92]
     assert roster.part_sizes(371, 3) == [62, 62, 62, 62, 62, 61]
     assert max(roster.part_sizes(10_000, 8)) <= roster.PART_PAGES
+    monkeypatch.setattr(roster, "PART_PAGES", 40)
+    assert roster.part_sizes(371, 2) == [38] * 9 + [29]
 
 
 def test_page_one_looks_as_it_did(nodes, sample, editor, tmp_path):
