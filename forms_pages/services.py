@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
-from registry import services
-from registry.models import OrgApplication, OrgNode
+from registry import selectors, services
+from registry.models import OrgApplication, OrgNode, Volunteer
 from rosters.reading import FileRejected
 from rosters.services import import_stream
 
@@ -96,27 +96,47 @@ def applicant_emails(application):
     return list(dict.fromkeys(email for email in emails if email))
 
 
-def notify_applicant(application):
-    """Email the decision on ``application``; a failing mail server does not undo it."""
-    recipients = applicant_emails(application)
+def _send(subject, template, context, recipients, what):
+    """Send one decision mail; a failing mail server does not undo the decision."""
     if not recipients:
         return 0
-    context = {
-        "application": application,
-        "approved": application.status == OrgApplication.Status.APPROVED,
-        "site_url": getattr(settings, "WAGTAILADMIN_BASE_URL", ""),
-    }
-    subject = (
-        f"【台山市义工联】成立义工组织申请{application.reference}"
-        f"{application.get_status_display()}"
-    )
     try:
-        return send_mail(
-            subject,
-            render_to_string("forms_pages/email/application_decision.txt", context),
-            None,
-            recipients,
-        )
+        return send_mail(subject, render_to_string(template, context), None, recipients)
     except OSError:
-        logger.exception("could not email the decision on %s", application.reference)
+        logger.exception("could not email the decision on %s", what)
         return 0
+
+
+def notify_registrant(volunteer):
+    """Email the decision on a registration (附件3) when the registrant gave an address."""
+    approved = volunteer.status == Volunteer.Status.REGISTERED
+    return _send(
+        f"【台山市义工联】义工注册登记{volunteer.get_status_display()}",
+        "forms_pages/email/registration_decision.txt",
+        {
+            "volunteer": volunteer,
+            "approved": approved,
+            "reason": ""
+            if approved
+            else selectors.registration_reject_reason(volunteer),
+            "site_url": getattr(settings, "WAGTAILADMIN_BASE_URL", ""),
+        },
+        [volunteer.email] if volunteer.email else [],
+        volunteer.volunteer_number,
+    )
+
+
+def notify_applicant(application):
+    """Email the decision on ``application`` to the applicant's addresses."""
+    return _send(
+        f"【台山市义工联】成立义工组织申请{application.reference}"
+        f"{application.get_status_display()}",
+        "forms_pages/email/application_decision.txt",
+        {
+            "application": application,
+            "approved": application.status == OrgApplication.Status.APPROVED,
+            "site_url": getattr(settings, "WAGTAILADMIN_BASE_URL", ""),
+        },
+        applicant_emails(application),
+        application.reference,
+    )

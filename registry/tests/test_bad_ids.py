@@ -1,6 +1,6 @@
 """No HTTP 500 on a bad id: in a URL, in a query string or in a POSTed form.
 
-Every URL pattern of the registry, rosters and pdf namespaces (the choosers
+Every URL pattern of the registry, rosters, pdf and review namespaces (the choosers
 included) that takes an id is asked for values that are not a primary key:
 404. Lists of ids (the choosers' ``?id=``) that hold such a value: 400. A
 filter given one ignores it; a form field given one shows an error. A pattern
@@ -82,6 +82,17 @@ ID_PATTERNS = {
     "pdf:application": "get",
     "pdf:registration": "get",
     "pdf:card": "get",
+    **{
+        f"forms_pages_review:{view}": "get"
+        for view in (
+            "application",
+            "application_file",
+            "application_pdf",
+            "application_approve",
+            "application_reject",
+            "registration",
+        )
+    },
 }
 # Patterns keyed by a UUID: Django's own converter answers 404 to anything else.
 UUID_PATTERNS = {
@@ -109,11 +120,13 @@ NO_ID_PATTERNS = {
     ),
     "rosters:index",
     "rosters:template",
+    "forms_pages_review:applications",
+    "forms_pages_review:registrations",
 }
 
 
 def url_patterns():
-    """{URL name: route} of every pattern under the registry, rosters and pdf namespaces."""
+    """{URL name: route} of every pattern under the namespaces this module checks."""
 
     def walk(patterns, namespace, prefix):
         for pattern in patterns:
@@ -129,7 +142,7 @@ def url_patterns():
     return {
         name: route
         for name, route in walk(get_resolver().url_patterns, None, "")
-        if name.startswith(("registry_", "rosters:", "pdf:"))
+        if name.startswith(("registry_", "rosters:", "pdf:", "forms_pages_review:"))
     }
 
 
@@ -156,8 +169,11 @@ def superuser_client(client):
 def url_with(name, value):
     # reverse() with any kwarg name the pattern uses.
     pattern = url_patterns()[name]
-    kwarg = pattern.split("<", 1)[1].split(">", 1)[0].split(":")[-1]
-    url = reverse(name, kwargs={kwarg: MARKER})
+    kwarg, *others = [
+        part.split(">", 1)[0].split(":")[-1] for part in pattern.split("<")[1:]
+    ]
+    # Any further part (an attachment's field name) gets a value that exists.
+    url = reverse(name, kwargs={kwarg: MARKER} | dict.fromkeys(others, "roster"))
     assert url.count(MARKER) == 1
     return url.replace(MARKER, quote(value, safe="%"))
 
