@@ -22,6 +22,7 @@ from .models import (
     OrgNode,
     OrgNodeGroupObjectPermission,
     OrgNodeUserObjectPermission,
+    RegistryLogEntry,
     Volunteer,
 )
 from .models.rights import (
@@ -324,3 +325,21 @@ def roster_memberships(node, *, subtree=False):
         .select_related("volunteer", "node")
         .order_by("node__path", "volunteer__pinyin", "volunteer_id")
     )
+
+
+# --- Registrations (附件3) ----------------------------------------------------
+
+
+def registration_reject_reason(volunteer):
+    """Why the volunteer's registration was last turned down ("" if it never was).
+
+    The reason lives in the audit entry of the decision, which the applicant
+    is shown on the public status page.
+    """
+    entry = (
+        RegistryLogEntry.objects.for_instance(volunteer)
+        .filter(action="registry.registration_reject")
+        .order_by("-timestamp", "-pk")
+        .first()
+    )
+    return entry.data.get("reason", "") if entry else ""
