@@ -255,10 +255,12 @@ class RegistrationForm(ServiceCheckedForm):
 
     node = NodeField(label="申请加入的队伍")
     availability = AvailabilityField(label="可提供服务时间")
-    long_term = forms.NullBooleanField(
+    # A choice, not a NullBooleanField: that one never says "required".
+    long_term = forms.TypedChoiceField(
         label="是否愿意长期服务",
-        required=False,
-        widget=forms.RadioSelect(choices=[(True, "愿意"), (False, "暂不")]),
+        choices=[("True", "是"), ("False", "否")],
+        coerce=lambda value: value == "True",
+        widget=forms.RadioSelect,
     )
     donate_money = forms.BooleanField(label="资金", required=False)
     donate_goods = forms.BooleanField(label="物品", required=False)
@@ -267,6 +269,15 @@ class RegistrationForm(ServiceCheckedForm):
         queryset=ServiceItem.objects.select_related("category"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    # A plain file field: processed_photo checks size, type and content itself,
+    # in that order, with its own messages.
+    photo = forms.FileField(
+        label="照片",
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png", "data-photo-input": ""}
+        ),
     )
     oath = forms.BooleanField(
         label="我已阅读并愿意遵守义工誓词",
@@ -337,9 +348,6 @@ class RegistrationForm(ServiceCheckedForm):
             "hobbies": forms.Textarea(attrs={"rows": 3}),
             "experience": forms.Textarea(attrs={"rows": 3}),
             "motivation": forms.Textarea(attrs={"rows": 3}),
-            "photo": forms.ClearableFileInput(
-                attrs={"accept": "image/jpeg,image/png", "data-photo-input": ""}
-            ),
         }
 
     def __init__(self, *args, teams, **kwargs):

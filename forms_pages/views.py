@@ -16,8 +16,8 @@ from django_ratelimit.core import is_ratelimited
 
 from registry import policy, selectors, services
 from registry.downloads import attachment_disposition
-from registry.pks import pk_or_404
 from registry.models import OrgApplication, Volunteer
+from registry.pks import pk_or_404
 from registry.validators import normalize_phone
 
 from .forms import ApplicationForm, RegistrationForm, registration_teams
