@@ -235,17 +235,14 @@ def grouped_team_choices(nodes):
     """Teams grouped under the path of the corps/branch above them, subteams as "队 / 分队"."""
     nodes = list(nodes)
     paths = {p for node in nodes for p in selectors.ancestor_paths(node.path)}
-    names = dict(OrgNode.objects.filter(path__in=paths).values_list("path", "name"))
-    kinds = dict(OrgNode.objects.filter(path__in=paths).values_list("path", "kind"))
+    rows = OrgNode.objects.filter(path__in=paths).values_list("path", "name", "kind")
+    names = {path: name for path, name, _kind in rows}
+    is_team = {path: kind in services.REGISTRATION_KINDS for path, _name, kind in rows}
     groups = {}
     for node in nodes:
         above = selectors.ancestor_paths(node.path)
-        group = " / ".join(
-            names[p] for p in above if kinds[p] not in services.REGISTRATION_KINDS
-        )
-        label = " / ".join(
-            names[p] for p in above if kinds[p] in services.REGISTRATION_KINDS
-        )
+        group = " / ".join(names[p] for p in above if not is_team[p])
+        label = " / ".join(names[p] for p in above if is_team[p])
         groups.setdefault(group, []).append((node.pk, label))
     return [("", "请选择要加入的队伍"), *groups.items()]
 

@@ -129,6 +129,7 @@ def test_rejected_application_is_resubmitted_with_its_files(client, apply_page, 
     form_page = stranger.get(resubmit_url)
     assert form_page.context["form"]["proposed_name"].value() == "某局党员义工服务队"
     assert form_page.context["form"]["leader_id_number"].value() == ""
+    assert "正在修改审核不符合的申请" in form_page.content.decode()
     data = application_data(tree["A"], proposed_name="台山市某局党员义工服务队")
     for name in ("roster", "leader_id_number", "contact_id_number"):
         del data[name]
@@ -216,3 +217,16 @@ def test_preview_of_both_pages(register_page, apply_page, tree, mode):
             assert "csrfmiddlewaretoken" in text and page.title in text
         else:
             assert "提交成功" in text and "（提交后在此显示）" in text
+
+
+def test_editors_can_create_and_edit_both_page_types(
+    client, register_page, apply_page, django_user_model
+):
+    admin = django_user_model.objects.create_superuser("editor", password="x")
+    client.force_login(admin)
+    home = register_page.get_parent()
+    for model in ("registrationformpage", "applicationformpage"):
+        url = f"/admin/pages/add/forms_pages/{model}/{home.pk}/"
+        assert client.get(url).status_code == 200
+    edit = client.get(f"/admin/pages/{register_page.pk}/edit/").content.decode()
+    assert "义工誓词" in edit and "截止时间" in edit
