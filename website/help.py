@@ -19,6 +19,7 @@ GUIDES = [
     ("registry.md", "registry"),
     ("roster-import.md", "roster-import"),
     ("printing.md", "printing"),
+    ("forms.md", "forms"),
     ("review.md", "review"),
 ]
 # Rendered links: guides link each other by file name; off-site links keep their text.

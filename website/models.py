@@ -73,6 +73,8 @@ class HomePage(BigramSearchMixin, Page):
         "website.ArticlePage",
         "website.DownloadsPage",
         "website.NewsIndexPage",
+        "forms_pages.RegistrationFormPage",
+        "forms_pages.ApplicationFormPage",
     ]
     max_count = 1
 

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from wagtail.models import Page, Site
 from wagtail.search import index
 
+from forms_pages.models import ApplicationFormPage, RegistrationFormPage
 from website.models import (
     ArticlePage,
     ContactSettings,
@@ -77,10 +78,19 @@ PLAN_SLUG = "implementation-plan"
 FLOW_SLUG = "attachment-1-flow"
 DOWNLOADS_SLUG = "downloads"
 NEWS_SLUG = "news"
+APPLY_SLUG = "apply"
+REGISTER_SLUG = "register"
 
 HOME_TITLE = "台山市党员义工服务网"
 DOWNLOADS_TITLE = "表格下载"
 NEWS_TITLE = "工作简报"
+# 附件2 and 附件3 filled online; the download items of the same forms link here.
+FORM_LINKS = {"form2": APPLY_SLUG, "form3": REGISTER_SLUG}
+OATH_HEADING = "义工誓词"
+APPLICATION_NOTES_START = "请随表附上以下资料："
+APPLICATION_NOTES_END = "单位意见"
+REGISTRATION_NOTES_START = "备注：1、此表由"
+REGISTRATION_NOTES_END = "义工服务项目"
 
 CONTACT = {
     "organisation": "台山市义务工作者联合会",
@@ -129,12 +139,22 @@ class Flow:
 
 
 @dataclass
+class FormTexts:
+    """What the paper 附件2 and 附件3 say around their fields."""
+
+    oath: str
+    application_notes: list[str]
+    registration_notes: list[str]
+
+
+@dataclass
 class Seed:
     notice: Notice
     plan: Plan
     attachments: list[Attachment]
     flow: Flow
     downloads: list[dict]
+    forms: FormTexts
 
 
 class _Lines:
@@ -192,7 +212,7 @@ def parse_seed(text):
     attachments = _parse_attachments(lines)
     flow = _parse_flow(lines, expected_title=attachments[0].title)
     downloads = _downloads(attachments, lines.lines)
-    return Seed(notice, plan, attachments, flow, downloads)
+    return Seed(notice, plan, attachments, flow, downloads, _form_texts(lines.lines))
 
 
 def _parse_notice(lines):
@@ -385,6 +405,38 @@ def _downloads(attachments, all_lines):
     ]
 
 
+def _between(all_lines, start, stop, what):
+    """Non-empty lines from the one starting ``start`` up to one starting ``stop``."""
+    lines = [line for line in all_lines if line]
+    try:
+        first = next(i for i, line in enumerate(lines) if line.startswith(start))
+        end = next(i for i in range(first + 1, len(lines)) if lines[i].startswith(stop))
+    except StopIteration:
+        raise SeedError(
+            f"种子文本中找不到{what}（“{start}”到“{stop}”之间）。"
+        ) from None
+    return lines[first:end]
+
+
+def _form_texts(all_lines):
+    oath = _between(all_lines, OATH_HEADING, "申请人", "附件3的义工誓词")[1:]
+    if len(oath) != 1:
+        raise SeedError("附件3的义工誓词应为一段文字。")
+    registration_notes = _between(
+        all_lines, REGISTRATION_NOTES_START, REGISTRATION_NOTES_END, "附件3的备注"
+    )
+    return FormTexts(
+        oath=oath[0],
+        application_notes=_between(
+            all_lines, APPLICATION_NOTES_START, APPLICATION_NOTES_END, "附件2的备注"
+        ),
+        registration_notes=[
+            registration_notes[0].removeprefix("备注："),
+            *registration_notes[1:],
+        ],
+    )
+
+
 def _paragraphs(lines):
     return "".join(f"<p>{escape(line)}</p>" for line in lines)
 
@@ -430,6 +482,24 @@ def load_seed(seed):
     with transaction.atomic():
         site = _default_site()
         home = _home_page(site, report)
+        titles = {
+            attachment.number: attachment.title for attachment in seed.attachments
+        }
+        apply = _child(
+            home,
+            APPLY_SLUG,
+            ApplicationFormPage,
+            report,
+            lambda: _application_page(titles[2], seed.forms),
+        )
+        register = _child(
+            home,
+            REGISTER_SLUG,
+            RegistrationFormPage,
+            report,
+            lambda: _registration_page(titles[3], seed.forms),
+        )
+        form_pages = {APPLY_SLUG: apply, REGISTER_SLUG: register}
         downloads = _child(
             home,
             DOWNLOADS_SLUG,
@@ -439,7 +509,13 @@ def load_seed(seed):
                 title=DOWNLOADS_TITLE,
                 intro=_paragraphs([f"《{seed.plan.title}》附件2至附件4及有关表格。"]),
                 show_in_menus=True,
-                items=[DownloadItem(**item) for item in seed.downloads],
+                items=[
+                    DownloadItem(
+                        **item,
+                        linked_page=form_pages.get(FORM_LINKS.get(item["generated"])),
+                    )
+                    for item in seed.downloads
+                ],
             ),
         )
         news = _child(
@@ -466,7 +542,7 @@ def load_seed(seed):
             notice, FLOW_SLUG, ArticlePage, report, lambda: _flow_page(seed.flow)
         )
         if notice in report.created:
-            links = {1: flow}
+            links = {1: flow, 2: apply, 3: register}
             notice.attachments = [
                 # The list is rendered numbered, so the title goes without "1.".
                 NoticeAttachment(
@@ -483,13 +559,15 @@ def load_seed(seed):
             ) + (
                 f"<ul><li>{_page_link(plan, '《' + seed.plan.title + '》')}</li>"
                 f"<li>{_page_link(flow, seed.flow.title)}</li>"
+                f"<li>{_page_link(register, '在线填写' + register.title)}</li>"
+                f"<li>{_page_link(apply, '在线填写' + apply.title)}</li>"
                 f"<li>{_page_link(downloads, DOWNLOADS_TITLE)}</li></ul>"
             )
         # Published once every link is in place, so each new page gets one revision.
         for page in report.created:
             page.save_revision().publish()
         report.contact_fields_filled = _fill_contact_settings(site)
-        pages = [home, notice, plan, flow, downloads, news]
+        pages = [home, notice, plan, flow, downloads, news, apply, register]
     # Indexed explicitly once everything is saved: the post_save handlers run
     # before a page's inline rows are written, and with a queued task backend
     # only when a worker gets to them.
@@ -585,6 +663,43 @@ def _flow_page(flow):
                 },
             }
         ],
+    )
+
+
+def _application_page(title, forms):
+    return ApplicationFormPage(
+        title=title,
+        intro=_paragraphs(
+            [
+                "全市各单位根据《台山市成立党员义工服务队及开展义工服务流程》（附件1），"
+                "填写本表向市义工联及上级党组织申请成立（党员）义工服务队。",
+                "在线提交后将获得申请编号；审核结果以电子邮件通知联系人，"
+                "也可凭申请编号和联系人手机号码查询审核进度。",
+            ]
+        ),
+        notes=_paragraphs(forms.application_notes),
+        thank_you=_paragraphs(
+            [
+                "申请已提交，上级组织审核后将以电子邮件通知联系人。审核通过后即成立组织，名册中的义工一并登记。"
+            ]
+        ),
+    )
+
+
+def _registration_page(title, forms):
+    return RegistrationFormPage(
+        title=title,
+        intro=_paragraphs(
+            [
+                "身体条件允许的党员（含预备党员）都要申请注册成为义工。"
+                "本人可在此在线填写登记表，也可由单位负责具体工作的同志统一填写。"
+            ]
+        ),
+        notes=_paragraphs(forms.registration_notes),
+        oath=_paragraphs([forms.oath]),
+        thank_you=_paragraphs(
+            ["登记已提交，所选队伍的管理员审核通过后，注册义工号即生效。"]
+        ),
     )
 
 

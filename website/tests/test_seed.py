@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils.html import strip_tags
 from wagtail.models import Page, Revision, Site
 
+from forms_pages.models import ApplicationFormPage, RegistrationFormPage
 from website.models import (
     ArticlePage,
     ContactSettings,
@@ -77,11 +78,13 @@ def test_builds_the_tree_under_the_default_site(seeded):
     assert not Page.objects.filter(title="Welcome to your new Wagtail site!").exists()
 
     children = {page.slug: page.specific for page in home.get_children()}
-    assert set(children) == {"taizu-2012-124", "downloads", "news"}
+    assert set(children) == {"taizu-2012-124", "downloads", "news", "apply", "register"}
     notice = children["taizu-2012-124"]
     assert isinstance(notice, NoticePage)
     assert isinstance(children["downloads"], DownloadsPage)
     assert isinstance(children["news"], NewsIndexPage)
+    assert isinstance(children["apply"], ApplicationFormPage)
+    assert isinstance(children["register"], RegistrationFormPage)
     assert [page.specific.title for page in notice.get_children()] == [
         PLAN_TITLE,
         FLOW_TITLE,
@@ -92,7 +95,7 @@ def test_builds_the_tree_under_the_default_site(seeded):
     for page in home.get_descendants(inclusive=True).specific():
         assert page.live and page.live_revision_id, page.title
         assert not page.has_unpublished_changes, page.title
-    assert "共创建 6 个页面" in seeded
+    assert "共创建 8 个页面" in seeded
     assert "已删除 Wagtail 默认欢迎页" in seeded
 
 
@@ -116,10 +119,12 @@ def test_notice_fields_and_attachments(seeded):
     ]
     downloads = DownloadsPage.objects.get()
     flow = ArticlePage.objects.get(title=FLOW_TITLE)
+    apply = ApplicationFormPage.objects.get()
+    register = RegistrationFormPage.objects.get()
     assert [(a.title, a.linked_page_id) for a in notice.attachments.all()] == [
         (FLOW_TITLE, flow.pk),
-        ("台山市党员义工联成立义工组织申请表", downloads.pk),
-        ("台山市义工注册登记表", downloads.pk),
+        ("台山市党员义工联成立义工组织申请表", apply.pk),
+        ("台山市义工注册登记表", register.pk),
         ("党员义工工作进展情况季报表", downloads.pk),
     ]
 
@@ -209,7 +214,7 @@ def test_running_again_changes_nothing(seeded):
     out = io.StringIO()
     call_command("load_seed_content", stdout=out)
     assert inline_counts() == before
-    assert "共创建 0 个页面，保留 6 个已有页面" in out.getvalue()
+    assert "共创建 0 个页面，保留 8 个已有页面" in out.getvalue()
     assert "联系方式已填写完整，未修改" in out.getvalue()
 
 
@@ -362,3 +367,21 @@ def test_parse_errors_name_what_to_fix(old, new, message):
     assert old in text
     with pytest.raises(SeedError, match=re.escape(message)):
         parse_seed(text.replace(old, new, 1))
+
+
+def test_form_pages_carry_the_paper_forms_texts_and_are_linked(seeded, client):
+    register = RegistrationFormPage.objects.get()
+    apply = ApplicationFormPage.objects.get()
+    assert "我愿意成为一名光荣的义工" in register.oath
+    assert "随表附交一寸红底彩照2张" in register.notes
+    assert "法人代表、负责人、联系人个人身份证复印件各一份" in apply.notes
+    assert register.deadline is None and apply.deadline is None
+    links = {
+        item.title: item.linked_page_id
+        for item in DownloadsPage.objects.get().items.all()
+    }
+    assert links["台山市义工注册登记表"] == register.pk
+    assert links["义工服务项目"] == register.pk
+    assert links["台山市党员义工联成立义工组织申请表"] == apply.pk
+    home = client.get("/").content.decode()
+    assert 'href="/register/"' in home and 'href="/apply/"' in home
