@@ -81,9 +81,15 @@ def registration_scope(user):
 
 class ReviewPageMixin(WagtailAdminTemplateMixin):
     header_icon = "tasks"
+    # The listing a record's page belongs to: (URL name, label), None on a listing.
+    listing = None
 
     def get_breadcrumbs_items(self):
-        return [*super().get_breadcrumbs_items(), {"url": "", "label": "审核"}]
+        items = [*super().get_breadcrumbs_items(), {"url": "", "label": "审核"}]
+        if self.listing:
+            name, label = self.listing
+            items.append({"url": reverse(name), "label": label})
+        return [*items, {"url": "", "label": self.get_page_title()}]
 
 
 # --- Applications ---------------------------------------------------------------------
@@ -124,6 +130,8 @@ class ApplicationIndexView(ReviewPageMixin, TemplateView):
 
 
 class ApplicationMixin:
+    listing = ("forms_pages_review:applications", "成立组织申请")
+
     def dispatch(self, request, *args, **kwargs):
         self.application = get_object_or_404(
             review_scope(request.user), pk=kwargs["pk"]
@@ -310,6 +318,7 @@ class RegistrationDecisionView(ReviewPageMixin, FormView):
 
     template_name = "forms_pages/admin/registration.html"
     page_title = "审核登记"
+    listing = ("forms_pages_review:registrations", "待审核登记")
     form_class = ReasonForm
 
     def dispatch(self, request, *args, **kwargs):
