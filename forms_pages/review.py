@@ -22,7 +22,7 @@ from registry import policy, privacy, selectors
 from registry import services as registry_services
 from registry.downloads import attachment_disposition
 from registry.models import OrgApplication, Volunteer
-from registry.models.applications import PERSON_FIELDS
+from registry.models.applications import PERSON_FIELDS, UNIT_FIELDS
 
 from . import services
 from .admin_forms import ReasonForm
@@ -32,15 +32,7 @@ PAGE_SIZE = 50
 ATTACHMENTS = ("party_org_profile", "license_copy", "id_copies", "roster")
 # The fields a reviewer reads, in the paper form's order, with their labels.
 APPLICATION_FIELDS = (
-    "unit_name",
-    "legal_representative",
-    "address",
-    "postcode",
-    "phone",
-    "website",
-    "fax",
-    "email",
-    "parent_party_org",
+    *UNIT_FIELDS,
     "org_type",
     "proposed_name",
     "registered_count",

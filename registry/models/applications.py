@@ -38,6 +38,20 @@ PERSON_FIELDS = (
 )
 
 
+# 单位简要情况 of 附件2, in the paper form's order.
+UNIT_FIELDS = (
+    "unit_name",
+    "legal_representative",
+    "address",
+    "postcode",
+    "phone",
+    "website",
+    "fax",
+    "email",
+    "parent_party_org",
+)
+
+
 class OrgApplication(models.Model):
     """台山市义工联合会成立党员义工组织申请表 (附件2), as submitted."""
 

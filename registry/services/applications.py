@@ -20,6 +20,7 @@ from ..models import (
     OrgNode,
     Volunteer,
 )
+from ..models.applications import UNIT_FIELDS
 from ..policy import require
 from .base import require_open_node, today
 from .memberships import membership_change_role, membership_open
@@ -38,15 +39,7 @@ SNAPSHOT_FIELDS = (
     "org_type",
     "proposed_name",
     "registered_count",
-    "unit_name",
-    "legal_representative",
-    "address",
-    "postcode",
-    "phone",
-    "website",
-    "fax",
-    "email",
-    "parent_party_org",
+    *UNIT_FIELDS,
     "leader",
     "contact",
     "target_groups_other",

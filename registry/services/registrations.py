@@ -83,6 +83,17 @@ def _check_registration(volunteer, node, *, exclude_pk=None):
     volunteer.validate_constraints()
 
 
+def _require_register_right(by_user, node):
+    # None: a member of the public, who may always ask to join.
+    if by_user is not None:
+        require_node_perm(
+            by_user,
+            roles.EDIT_VOLUNTEERS,
+            node,
+            f"您没有为“{node.name}”登记义工的权限",
+        )
+
+
 def _save(volunteer):
     try:
         with transaction.atomic():
@@ -105,13 +116,7 @@ def registration_submit(*, volunteer, node, by_user=None, service_items=()):
     needs the right to register volunteers in ``node``; None is a member of the
     public registering themselves, which anyone may do.
     """
-    if by_user is not None:
-        require_node_perm(
-            by_user,
-            roles.EDIT_VOLUNTEERS,
-            node,
-            f"您没有为“{node.name}”登记义工的权限",
-        )
+    _require_register_right(by_user, node)
     volunteer.applied_on = volunteer.applied_on or today()
     _check_registration(volunteer, node)
     _save(volunteer)
@@ -139,13 +144,7 @@ def registration_resubmit(*, volunteer, node, by_user=None, service_items=()):
         raise ValidationError(
             f"只有审核不符合的登记可以修改后重新提交（现为{stored.get_status_display()}）"
         )
-    if by_user is not None:
-        require_node_perm(
-            by_user,
-            roles.EDIT_VOLUNTEERS,
-            node,
-            f"您没有为“{node.name}”登记义工的权限",
-        )
+    _require_register_right(by_user, node)
     volunteer.volunteer_number = stored.volunteer_number
     _check_registration(volunteer, node, exclude_pk=stored.pk)
     _save(volunteer)
