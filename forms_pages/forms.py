@@ -27,7 +27,7 @@ from registry.models import (
     TargetGroup,
     Volunteer,
 )
-from registry.models.applications import PERSON_FIELDS
+from registry.models.applications import PERSON_FIELDS, UNIT_FIELDS
 from registry.pks import PKChoiceMixin
 from registry.validators import normalize_phone, validate_mobile, validate_postcode
 from rosters.reading import FileRejected
@@ -416,19 +416,6 @@ def person_fields(prefix, *, email_required=False):
 
 
 PERSONS = (("leader", "组织负责人资料"), ("contact", "联系人基本资料"))
-UNIT_FIELDS = (
-    "unit_name",
-    "legal_representative",
-    "address",
-    "postcode",
-    "phone",
-    "website",
-    "fax",
-    "email",
-    "parent_party_org",
-)
-
-
 class ApplicationForm(ServiceCheckedForm):
     """台山市党员义工联成立义工组织申请表 (附件2)."""
 
