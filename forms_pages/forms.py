@@ -18,6 +18,7 @@ from PIL import Image, ImageOps
 
 from registry import policy, privacy, selectors, services
 from registry.choices import AVAILABILITY_DAYS, AVAILABILITY_SLOTS, Gender
+from registry.fields import AvailabilityField
 from registry.models import (
     ExpectedServiceArea,
     OrgApplication,
@@ -183,35 +184,6 @@ def clean_mobile(value):
     return value
 
 
-class AvailabilityField(forms.MultipleChoiceField):
-    """The 可提供服务时间 grid of 附件3 (days × slots); cleans to {day: [slot, ...]}."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            choices=[
-                (f"{day}:{slot}", f"{day_label}{slot_label}")
-                for day, day_label in AVAILABILITY_DAYS
-                for slot, slot_label in AVAILABILITY_SLOTS
-            ],
-            required=False,
-            **kwargs,
-        )
-
-    def prepare_value(self, value):
-        if isinstance(value, dict):
-            return [f"{day}:{slot}" for day, slots in value.items() for slot in slots]
-        return value
-
-    def clean(self, value):
-        grid = {}
-        for choice in super().clean(value):
-            day, slot = choice.split(":")
-            grid.setdefault(day, []).append(slot)
-        return grid
-
-
 class NodeField(PKChoiceMixin, forms.ModelChoiceField):
     """A node chosen from a select whose options the form builds (grouped or indented)."""
 
@@ -251,7 +223,7 @@ class RegistrationForm(ServiceCheckedForm):
     """台山市义工注册登记表 (附件3)."""
 
     node = NodeField(label="申请加入的队伍")
-    availability = AvailabilityField(label="可提供服务时间")
+    availability = AvailabilityField(label="可提供服务时间", required=False)
     # A choice, not a NullBooleanField: that one never says "required".
     long_term = forms.TypedChoiceField(
         label="是否愿意长期服务",
@@ -416,6 +388,8 @@ def person_fields(prefix, *, email_required=False):
 
 
 PERSONS = (("leader", "组织负责人资料"), ("contact", "联系人基本资料"))
+
+
 class ApplicationForm(ServiceCheckedForm):
     """台山市党员义工联成立义工组织申请表 (附件2)."""
 

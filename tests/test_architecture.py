@@ -29,6 +29,7 @@ REGISTRY_SURFACE = {
     "policy",
     "models",
     "choices",
+    "fields",
     "idnumber",
     "validators",
     "invented",
