@@ -54,6 +54,12 @@ NODE_ACTIONS = {
     # Personal data of the node's members (registry.privacy decides the display).
     "reveal_id_number": REVEAL,
     "see_contact_details": EDIT,
+    # Service activities: announce and run them, take attendance, record hours,
+    # keep commitments, draft and submit the quarterly report (附件4).
+    "run_activities": EDIT,
+    # The node above's word on a node: 补录 activities, days over the hour
+    # limit, the quarterly reports it files.
+    "supervise": MANAGE_ABOVE,
 }
 VOLUNTEER_ACTIONS = {
     "view": VIEW,
@@ -65,6 +71,8 @@ VOLUNTEER_ACTIONS = {
     "see_contact_details": EDIT,
     # A pending registration (附件3) → 已注册: the team's 管理员.
     "approve_registration": MANAGE,
+    # Exempt a party volunteer from the yearly rules for a period (illness …).
+    "grant_exemption": MANAGE,
 }
 # An application is the business of whoever manages the node it asks to sit under.
 APPLICATION_ACTIONS = {

@@ -75,6 +75,8 @@ class HomePage(BigramSearchMixin, Page):
         "website.NewsIndexPage",
         "forms_pages.RegistrationFormPage",
         "forms_pages.ApplicationFormPage",
+        "activities.ActivityIndexPage",
+        "activities.CommitmentIndexPage",
     ]
     max_count = 1
 

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rosters",
     "pdf",
     "forms_pages",
+    "activities",
     "django_ratelimit",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
