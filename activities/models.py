@@ -41,7 +41,7 @@ def validate_star_thresholds(value):
     except ArithmeticError:
         raise ValidationError(
             "星级时数只能是数字，用逗号分隔，如 100,300,600,1000,1500"
-        )
+        ) from None
     if not hours or any(h <= 0 for h in hours) or hours != sorted(set(hours)):
         raise ValidationError("星级时数须为由小到大、不重复的正数，用逗号分隔")
 
