@@ -441,3 +441,8 @@ def summary(standings):
     for standing in standings:
         counts[standing.status] += 1
     return counts
+
+
+def labelled(counts):
+    """[(label, count)] of a summary(), in the order of Status."""
+    return [(Status(key).label, counts[key]) for key in Status.values]

@@ -11,6 +11,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -265,6 +266,7 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name="录入人",
     )
@@ -428,6 +430,7 @@ class ServiceRecord(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name="记录人",
     )
@@ -482,6 +485,7 @@ class Exemption(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name="批准人",
     )
@@ -552,6 +556,7 @@ class Commitment(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name="录入人",
     )
@@ -687,6 +692,7 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name="经办人",
     )
@@ -711,6 +717,14 @@ class ActivityLogEntryManager(BaseLogEntryManager):
         kwargs.setdefault("org_node_id", getattr(instance, "audit_node_id", None))
         kwargs.update(object_id=str(instance.pk))
         return super().log_action(instance, action, **kwargs)
+
+    def for_instance(self, instance):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(
+                instance, for_concrete_model=False
+            ),
+            object_id=str(instance.pk),
+        )
 
     def viewable_by_user(self, user):
         """Entries of nodes the user may view (Wagtail's default goes by content type)."""

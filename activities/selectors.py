@@ -14,8 +14,9 @@ from registry.models import OrgNode, Volunteer
 
 from .compliance import TEAM_KINDS
 from .models import (
-    COUNTING_APPROVALS,
     Activity,
+    ActivityIndexPage,
+    ActivityLogEntry,
     Approval,
     Commitment,
     QuarterlyReport,
@@ -327,5 +328,33 @@ def upcoming_activities(user, limit=10):
     )
 
 
-def counted_activity_filter():
-    return Q(cancelled_at__isnull=True, approval__in=COUNTING_APPROVALS)
+def activity_index_page():
+    """The live 活动预告 page, where sign-up and check-in happen; None without one."""
+    return ActivityIndexPage.objects.live().public().first()
+
+
+def history(instance):
+    """The audit entries of one of this app's records, newest first."""
+    return ActivityLogEntry.objects.for_instance(instance).select_related("user")
+
+
+def certifiable_records(node, served_from, served_to):
+    """Certifiable, counted service in the node's subtree's activities, for i志愿."""
+    return ServiceRecord.objects.certifiable().filter(
+        activity__node__path__startswith=node.path,
+        served_on__gte=served_from,
+        served_on__lte=served_to,
+    )
+
+
+def certificate_details(certificate):
+    """render_certificate's keywords for an issued Certificate, as it was issued."""
+    return {
+        "periods": certificate.periods,
+        "served_from": certificate.served_from,
+        "served_to": certificate.served_to,
+        "number": certificate.number,
+        "issued_on": certificate.issued_on,
+        "issuer": certificate.issuer,
+        "clerk": certificate.issued_by_name,
+    }

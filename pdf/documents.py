@@ -86,7 +86,19 @@ QUARTERLY_KEYS = frozenset(
         "participants",
         "hours",
         "projects",
+        "project_details",
     }
+)
+# The columns of the 详表 attached to a filled 附件4 (活动方案及开展情况).
+PROJECT_DETAIL_KEYS = (
+    "date",
+    "title",
+    "node",
+    "place",
+    "mode",
+    "participants",
+    "hours",
+    "content",
 )
 # The blank 附件4 leaves room for this many projects, as the paper form does (1、2、3、……).
 BLANK_PROJECT_LINES = 3
@@ -343,7 +355,8 @@ def quarterly_report(figures=None):
 
     Until the reporting issue computes them, the figures are passed in:
     counts, ``leader``/``contact`` as {"name", "phone"}, ``year``,
-    ``quarter`` (1–4), ``projects`` a list of lines.
+    ``quarter`` (1–4), ``projects`` a list of lines, ``project_details``
+    dicts of PROJECT_DETAIL_KEYS printed as the attached 详表.
     """
     figures = dict(figures or {})
     _check_keys(figures, QUARTERLY_KEYS, "季报表")
@@ -364,6 +377,10 @@ def quarterly_report(figures=None):
         "leader": figures.get("leader") or {},
         "contact": figures.get("contact") or {},
         "projects": list(figures.get("projects") or [""] * BLANK_PROJECT_LINES),
+        "project_details": [
+            {key: detail.get(key, "") for key in PROJECT_DETAIL_KEYS}
+            for detail in figures.get("project_details") or []
+        ],
     }
     title = QUARTERLY_TITLE
     if figures.get("org_name"):
