@@ -12,9 +12,14 @@ urlpatterns = [
     path("<pk:pk>/decide/", activities.ActivityDecideView.as_view(), name="decide"),
     path("<pk:pk>/signups/", activities.SignUpAddView.as_view(), name="signup_add"),
     path(
-        "<pk:pk>/signups/<pk:signup>/<slug:what>/",
-        activities.SignUpActionView.as_view(),
-        name="signup_action",
+        "signups/<pk:pk>/checkin/",
+        activities.SignUpActionView.as_view(what="checkin"),
+        name="signup_checkin",
+    ),
+    path(
+        "signups/<pk:pk>/cancel/",
+        activities.SignUpActionView.as_view(what="cancel"),
+        name="signup_cancel",
     ),
     path(
         "records/<pk:pk>/<slug:what>/",
@@ -24,9 +29,14 @@ urlpatterns = [
     path("approvals/", activities.ApprovalsView.as_view(), name="approvals"),
     path("archive/", archive.ArchiveView.as_view(), name="archive"),
     path(
-        "archive/export.<slug:fmt>",
-        archive.ArchiveExportView.as_view(),
-        name="archive_export",
+        "archive/export.xlsx",
+        archive.ArchiveExportView.as_view(fmt="xlsx"),
+        name="archive_xlsx",
+    ),
+    path(
+        "archive/export.pdf",
+        archive.ArchiveExportView.as_view(fmt="pdf"),
+        name="archive_pdf",
     ),
     path("izhiyuan/", archive.IzhiyuanExportView.as_view(), name="izhiyuan"),
     path(

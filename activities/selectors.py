@@ -43,8 +43,8 @@ def records_for_user(user):
     )
 
 
-def reports_for_user(user):
-    return QuarterlyReport.objects.filter(node__in=nodes_for(user).values("pk"))
+def reports_for_user(user, action="view"):
+    return QuarterlyReport.objects.filter(node__in=nodes_for(user, action).values("pk"))
 
 
 def commitments_for_user(user):

@@ -21,7 +21,7 @@ from ..admin_forms import (
     SignUpByLeaderForm,
 )
 from ..models import Activity, Approval, ServiceRecord, SignUp
-from .base import AdminPageMixin, page_of, scoped, show_error
+from .base import AdminPageMixin, RequiresAnywhere, page_of, scoped, show_error
 
 LISTING = ("activities:index", "活动")
 PHASES = Activity.Status.choices
@@ -41,7 +41,7 @@ def checkin_url(activity):
     return f"{site_root_url()}{page.url}checkin/{activity.checkin_token}/"
 
 
-class ActivityIndexView(AdminPageMixin, TemplateView):
+class ActivityIndexView(RequiresAnywhere, AdminPageMixin, TemplateView):
     template_name = "activities/admin/activities.html"
     page_title = "活动"
 
@@ -109,13 +109,9 @@ class ActivityFormView(AdminPageMixin, FormView):
         return {**super().get_context_data(**kwargs), "activity": self.activity}
 
 
-class ActivityCreateView(ActivityFormView):
+class ActivityCreateView(RequiresAnywhere, ActivityFormView):
     page_title = "新建活动"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not policy.may_anywhere(request.user, "run_activities"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    required_action = "run_activities"
 
     def save(self, form):
         return services.activity_create(
@@ -214,6 +210,8 @@ class ActivityDetailView(AdminPageMixin, TemplateView):
         )
 
     def post(self, request, *args, **kwargs):
+        if not policy.may(request.user, "run_activities", self.activity.node):
+            raise Http404
         formset = self.formset(request.POST)
         if not formset.is_valid():
             return self.render_to_response(self.get_context_data(formset=formset))
@@ -332,13 +330,21 @@ class SignUpAddView(ActivityActionView):
 class SignUpActionView(ActivityActionView):
     """签到 or 取消报名 of one sign-up, by the leader."""
 
-    def act(self, request, **kwargs):
-        if kwargs["what"] not in ("checkin", "cancel"):
-            raise Http404
-        signup = scoped(
-            self.activity.signups.select_related("volunteer"), kwargs["signup"]
+    what = "checkin"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.signup = scoped(
+            SignUp.objects.filter(
+                activity__in=selectors.activities_for_user(request.user, self.action)
+            ).select_related("volunteer"),
+            kwargs["pk"],
         )
-        if kwargs["what"] == "checkin":
+        kwargs["pk"] = self.signup.activity_id
+        return super().dispatch(request, *args, **kwargs)
+
+    def act(self, request, **kwargs):
+        signup = self.signup
+        if self.what == "checkin":
             services.checkin(self.activity, signup.volunteer, by_user=request.user)
             return f"{signup.volunteer.name}已签到"
         services.signup_cancel(signup, by_user=request.user)
@@ -387,9 +393,10 @@ class RecordActionView(View):
         return redirect("activities:activity", record.activity_id)
 
 
-class ApprovalsView(AdminPageMixin, TemplateView):
+class ApprovalsView(RequiresAnywhere, AdminPageMixin, TemplateView):
     """What waits for the user as the node above."""
 
+    required_action = "supervise"
     template_name = "activities/admin/approvals.html"
     page_title = "待上级审核"
 

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
@@ -20,6 +19,7 @@ from ..models import Activity, Certificate, Exemption
 from .base import (
     XLSX,
     AdminPageMixin,
+    RequiresAnywhere,
     download,
     page_of,
     scoped,
@@ -29,7 +29,6 @@ from .base import (
 from .compliance import chosen_node
 
 LISTING = ("activities:archive", "服务档案")
-FORMATS = ("xlsx", "pdf")
 
 
 def archive_scope(request):
@@ -57,7 +56,7 @@ def archive_scope(request):
     return node, year, ledger, query, records
 
 
-class ArchiveView(AdminPageMixin, TemplateView):
+class ArchiveView(RequiresAnywhere, AdminPageMixin, TemplateView):
     template_name = "activities/admin/archive.html"
     page_title = "服务档案"
 
@@ -80,10 +79,11 @@ class ArchiveView(AdminPageMixin, TemplateView):
         }
 
 
-class ArchiveExportView(View):
-    def get(self, request, fmt):
-        if fmt not in FORMATS:
-            raise Http404
+class ArchiveExportView(RequiresAnywhere, View):
+    fmt = "xlsx"
+
+    def get(self, request):
+        fmt = self.fmt
         node, year, _ledger, _query, records = archive_scope(request)
         title = f"{node.name if node else '全部'} {year}年"
         name = f"党员义工服务活动记录档案-{node.name if node else '全部'}-{year}"
@@ -96,12 +96,12 @@ class ArchiveExportView(View):
         return download(evidence.archive_xlsx(records), f"{name}.xlsx", XLSX)
 
 
-class IzhiyuanExportView(AdminPageMixin, FormView):
+class IzhiyuanExportView(RequiresAnywhere, AdminPageMixin, FormView):
     """The certifiable records for i志愿 / the national system: full ID numbers, logged."""
 
     template_name = "activities/admin/izhiyuan.html"
     page_title = "导出到i志愿"
-    form_class = None
+    required_action = "reveal_id_number"
 
     def get_form(self, form_class=None):
         return IzhiyuanForm(

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from wagtail.admin import messages
+from wagtail.admin.auth import permission_denied
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from registry import policy
@@ -27,6 +28,17 @@ class AdminPageMixin(WagtailAdminTemplateMixin):
             name, label = self.listing
             items.append({"url": reverse(name), "label": label})
         return [*items, {"url": "", "label": self.get_page_title()}]
+
+
+class RequiresAnywhere:
+    """A page of no one record: for users who may do ``required_action`` somewhere."""
+
+    required_action = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not policy.may_anywhere(request.user, self.required_action):
+            return permission_denied(request)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def scoped(queryset, pk):

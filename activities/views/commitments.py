@@ -11,7 +11,7 @@ from registry import policy
 from .. import selectors, services
 from ..admin_forms import CommitmentForm, FulfilForm
 from ..models import Activity, Commitment
-from .base import AdminPageMixin, page_of, scoped, year_param
+from .base import AdminPageMixin, RequiresAnywhere, page_of, scoped, year_param
 
 LISTING = ("activities:commitments", "公开承诺")
 
@@ -24,7 +24,7 @@ def form_errors(form, error):
         form.add_error(None, error)
 
 
-class CommitmentIndexView(AdminPageMixin, TemplateView):
+class CommitmentIndexView(RequiresAnywhere, AdminPageMixin, TemplateView):
     template_name = "activities/admin/commitments.html"
     page_title = "公开承诺"
 
@@ -93,13 +93,9 @@ class CommitmentFormView(AdminPageMixin, FormView):
         return redirect("activities:commitment", self.commitment.pk)
 
 
-class CommitmentCreateView(CommitmentFormView):
+class CommitmentCreateView(RequiresAnywhere, CommitmentFormView):
     page_title = "登记承诺"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not policy.may_anywhere(request.user, "run_activities"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    required_action = "run_activities"
 
 
 class CommitmentEditView(CommitmentFormView):

@@ -18,6 +18,7 @@ from ..models import Exemption
 from .base import (
     XLSX,
     AdminPageMixin,
+    RequiresAnywhere,
     download,
     page_of,
     scoped,
@@ -44,7 +45,7 @@ def scope(request):
     return node, volunteers, nodes
 
 
-class ComplianceView(AdminPageMixin, TemplateView):
+class ComplianceView(RequiresAnywhere, AdminPageMixin, TemplateView):
     template_name = "activities/admin/compliance.html"
     page_title = "年度达标情况"
 

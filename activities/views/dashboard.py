@@ -8,7 +8,7 @@ from registry.models import Volunteer
 
 from .. import charts, compliance, selectors
 from ..models import Activity
-from .base import AdminPageMixin, year_param
+from .base import AdminPageMixin, RequiresAnywhere, year_param
 
 
 def dashboard_figures(user, year):
@@ -41,7 +41,7 @@ def dashboard_figures(user, year):
     }
 
 
-class DashboardView(AdminPageMixin, TemplateView):
+class DashboardView(RequiresAnywhere, AdminPageMixin, TemplateView):
     template_name = "activities/admin/dashboard.html"
     page_title = "统计"
 

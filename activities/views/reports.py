@@ -1,6 +1,7 @@
 """Quarterly reports (附件4): generate, edit, submit up the tree, approve or return, print."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
@@ -13,18 +14,26 @@ from registry import policy
 from .. import selectors, services
 from ..admin_forms import DecisionForm, GenerateReportForm, ReportForm
 from ..models import QuarterlyReport
-from .base import AdminPageMixin, download, page_of, scoped, show_error, year_param
+from .base import (
+    AdminPageMixin,
+    RequiresAnywhere,
+    download,
+    page_of,
+    scoped,
+    show_error,
+    year_param,
+)
 
 LISTING = ("activities:reports", "季报表")
 # Longest 活动方案及开展情况 text kept per project.
 PROJECT_TEXT_MAX = 1000
 
 
-def report_scope(user):
-    return selectors.reports_for_user(user).select_related("node", "decided_by")
+def report_scope(user, action="view"):
+    return selectors.reports_for_user(user, action).select_related("node", "decided_by")
 
 
-class ReportIndexView(AdminPageMixin, TemplateView):
+class ReportIndexView(RequiresAnywhere, AdminPageMixin, TemplateView):
     template_name = "activities/admin/reports.html"
     page_title = "季报表"
 
@@ -54,8 +63,10 @@ class ReportIndexView(AdminPageMixin, TemplateView):
         }
 
 
-class ReportGenerateView(View):
+class ReportGenerateView(RequiresAnywhere, View):
     """POST: the report of a node and quarter, new or recomputed while editable."""
+
+    required_action = "run_activities"
 
     def post(self, request):
         form = GenerateReportForm(
@@ -82,9 +93,11 @@ class ReportGenerateView(View):
 
 class ReportMixin:
     listing = LISTING
+    # What the user must be allowed on the report's node: the report is a 404 otherwise.
+    action = "view"
 
     def dispatch(self, request, *args, **kwargs):
-        self.report = scoped(report_scope(request.user), kwargs["pk"])
+        self.report = scoped(report_scope(request.user, self.action), kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -105,6 +118,8 @@ class ReportDetailView(ReportMixin, AdminPageMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         report = self.report
+        if not policy.may(request.user, "run_activities", report.node):
+            raise Http404
         form = ReportForm(request.POST, instance=QuarterlyReport(pk=report.pk))
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -140,6 +155,8 @@ class ReportDetailView(ReportMixin, AdminPageMixin, TemplateView):
 
 
 class ReportActionView(ReportMixin, View):
+    action = "run_activities"
+
     def post(self, request, *args, **kwargs):
         try:
             text = self.act(request)
@@ -168,6 +185,8 @@ class ReportSubmitView(ReportActionView):
 
 
 class ReportDecideView(ReportActionView):
+    action = "supervise"
+
     def act(self, request):
         form = DecisionForm(request.POST)
         if not form.is_valid():

@@ -93,6 +93,31 @@ ID_PATTERNS = {
             "registration",
         )
     },
+    **{
+        f"activities:{view}": method
+        for view, method in (
+            ("activity", "get"),
+            ("edit", "get"),
+            ("cancel", "post"),
+            ("decide", "post"),
+            ("signup_add", "post"),
+            ("signup_checkin", "post"),
+            ("signup_cancel", "post"),
+            ("record_action", "post"),
+            ("volunteer", "get"),
+            ("certificate_issue", "post"),
+            ("certificate_pdf", "get"),
+            ("evidence", "get"),
+            ("exemption_grant", "post"),
+            ("exemption_revoke", "post"),
+            ("report", "get"),
+            ("report_regenerate", "post"),
+            ("report_submit", "post"),
+            ("report_decide", "post"),
+            ("report_pdf", "get"),
+            ("commitment", "get"),
+        )
+    },
 }
 # Patterns keyed by a UUID: Django's own converter answers 404 to anything else.
 UUID_PATTERNS = {
@@ -122,6 +147,24 @@ NO_ID_PATTERNS = {
     "rosters:template",
     "forms_pages_review:applications",
     "forms_pages_review:registrations",
+    *(
+        f"activities:{view}"
+        for view in (
+            "index",
+            "add",
+            "approvals",
+            "archive",
+            "archive_xlsx",
+            "archive_pdf",
+            "izhiyuan",
+            "compliance",
+            "reports",
+            "report_generate",
+            "commitments",
+            "commitment_add",
+            "dashboard",
+        )
+    ),
 }
 
 
@@ -142,7 +185,9 @@ def url_patterns():
     return {
         name: route
         for name, route in walk(get_resolver().url_patterns, None, "")
-        if name.startswith(("registry_", "rosters:", "pdf:", "forms_pages_review:"))
+        if name.startswith(
+            ("registry_", "rosters:", "pdf:", "forms_pages_review:", "activities:")
+        )
     }
 
 
