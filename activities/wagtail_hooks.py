@@ -7,6 +7,8 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.log_actions import LogFormatter
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from registry import policy
 from registry.models import OrgNode, Volunteer
@@ -17,6 +19,7 @@ from .models import (
     ActivityLogEntry,
     Certificate,
     Commitment,
+    Evaluation,
     Exemption,
     QuarterlyReport,
     ServiceRecord,
@@ -123,6 +126,20 @@ def register_service_buttons(record, user):
             ),
         ]
     return []
+
+
+class EvaluationViewSet(SnippetViewSet):
+    """服务评价等级: the marks an archive line may carry (优秀 … 不合格 by default)."""
+
+    model = Evaluation
+    menu_label = "服务评价等级"
+    icon = "list-ul"
+    add_to_settings_menu = True
+    sort_order_field = "sort_order"
+    list_display = ["name"]
+
+
+register_snippet(EvaluationViewSet)
 
 
 def _formatter(text):

@@ -64,6 +64,6 @@ def record(activity, volunteer, day, hours, **fields):
         hours=Decimal(hours),
         content=fields.pop("content", activity.title),
         ledger=activity.ledger,
-        counted=activity.counts,
+        counted=fields.pop("counted", activity.counts),
         **fields,
     )
