@@ -21,6 +21,7 @@ GUIDES = [
     ("printing.md", "printing"),
     ("forms.md", "forms"),
     ("review.md", "review"),
+    ("activities.md", "activities"),
 ]
 # Rendered links: guides link each other by file name; off-site links keep their text.
 LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
