@@ -94,7 +94,7 @@ class DashboardPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context=None):
-        return dashboard_figures(self.user, timezone.localdate().year)
+        return dashboard_figures(self.user, timezone.localdate().year, standings=False)
 
 
 @hooks.register("construct_homepage_panels")

@@ -11,24 +11,22 @@ from ..models import Activity
 from .base import AdminPageMixin, RequiresAnywhere, year_param
 
 
-def dashboard_figures(user, year):
-    """Everything the dashboard and the admin home panel show, for ``user``'s subtree."""
+def dashboard_figures(user, year, *, standings=True):
+    """Everything the dashboard and the admin home panel show, for ``user``'s subtree.
+
+    ``standings=False`` leaves out the yearly rules (a pass over every party
+    volunteer in the subtree), which the admin home does not wait for.
+    """
     today = timezone.localdate()
     period = compliance.Period.of(year, today)
     volunteers = policy.volunteers_where(user, "view")
     nodes = policy.nodes_where(user, "view")
     registered = volunteers.filter(status=Volunteer.Status.REGISTERED)
-    members = compliance.member_standings(volunteers, period)
-    teams = compliance.team_standings(nodes, period)
     hours = selectors.hours_by_quarter(user, year)
-    return {
+    figures = {
         "year": year,
         "registered": registered.count(),
         "party": compliance.party_volunteers(volunteers).count(),
-        "member_summary": (member_summary := compliance.summary(members.values())),
-        "team_summary": (team_summary := compliance.summary(teams.values())),
-        "member_counts": compliance.labelled(member_summary),
-        "team_counts": compliance.labelled(team_summary),
         "hours": hours,
         "service_hours": sum(hours[Activity.Ledger.SERVICE]),
         "party_hours": sum(hours[Activity.Ledger.PARTY]),
@@ -39,6 +37,14 @@ def dashboard_figures(user, year):
             for key, queryset in selectors.awaiting_supervision(user).items()
         },
     }
+    if standings:
+        members = compliance.member_standings(volunteers, period)
+        teams = compliance.team_standings(nodes, period)
+        figures["member_summary"] = compliance.summary(members.values())
+        figures["team_summary"] = compliance.summary(teams.values())
+        figures["member_counts"] = compliance.labelled(figures["member_summary"])
+        figures["team_counts"] = compliance.labelled(figures["team_summary"])
+    return figures
 
 
 class DashboardView(RequiresAnywhere, AdminPageMixin, TemplateView):
