@@ -365,3 +365,19 @@ def test_the_pages_render_for_a_corps_admin(client, nodes, people):
     assert "党员甲" in pdf_text(pdf.content)
     evidence = client.get(url("evidence", member.pk, "pdf"))
     assert "系统不评定等次" in pdf_text(evidence.content)
+
+
+def test_site_history_shows_activity_entries_only_within_the_subtree(client, nodes, people):
+    member = party_member(nodes["A1"])
+    day = timezone.localdate() - timedelta(days=1)
+    activity = activity_on(nodes["A1"], day, title="河堤清洁")
+    services.record_service(
+        activity,
+        [{"volunteer": member, "served_on": day, "hours": Decimal(2), "content": ""}],
+        by_user=people["clerk"],
+    )
+    history = reverse("wagtailadmin_reports:site_history")
+    login(client, people["corps"])
+    assert "记录服务时数：1人，共2小时" in client.get(history).content.decode()
+    login(client, people["other_corps"])
+    assert "记录服务时数" not in client.get(history).content.decode()
